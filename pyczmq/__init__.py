@@ -1,0 +1,47 @@
+"""pyczmq: a Cython, object-oriented binding to CZMQ 4, the high-level C
+binding for ZeroMQ.
+
+Two layers over one owner per C pointer: the object layer (Context, Socket,
+Frame, Message, importable from here and from pyczmq.types) and the seed's
+functional modules (pyczmq.zctx, zsocket, zsockopt, zstr, zframe, zmsg, zmq).
+Other Cython code can ``cimport pyczmq``; see get_include().
+"""
+
+import os as _os
+
+from pyczmq._core import (
+    SOCKET_OPTIONS,
+    SOCKET_TYPE_NAMES,
+    Again,
+    ClosedError,
+    Context,
+    ContextTerminated,
+    Frame,
+    Message,
+    Socket,
+    SocketOption,
+    ZMQError,
+    czmq_version,
+)
+from pyczmq._core import libzmq_version as zmq_version
+from pyczmq.zmq import (
+    DEALER, DONTWAIT, PAIR, PUB, PULL, PUSH, REP, REQ, ROUTER, SNDMORE, STREAM, SUB, XPUB, XSUB,
+)
+
+__version__ = "0.2.0"
+
+__all__ = [
+    "Context", "Socket", "Frame", "Message", "SocketOption",
+    "ZMQError", "Again", "ContextTerminated", "ClosedError",
+    "PAIR", "PUB", "SUB", "REQ", "REP", "DEALER", "ROUTER", "PULL", "PUSH", "XPUB", "XSUB",
+    "STREAM", "SNDMORE", "DONTWAIT", "SOCKET_OPTIONS", "SOCKET_TYPE_NAMES",
+    "czmq_version", "zmq_version", "get_include",
+]
+
+
+def get_include():
+    """Folders a downstream ``setup.py`` adds to ``include_path`` (for Cython)
+    and ``include_dirs`` (for the C compiler) to ``cimport pyczmq``."""
+    package_parent = _os.path.dirname(_os.path.dirname(_os.path.abspath(__file__)))
+    return [package_parent]
+

@@ -1,0 +1,16 @@
+# The extension types of pyczmq, with their C pointer fields and cdef methods:
+# the Cython API that other Cython code reaches with `cimport pyczmq` or
+# `from pyczmq cimport Socket, Frame, ...`.  Implementations: types/*.pxi.
+
+from posix.types cimport pid_t
+
+from pyczmq.includes.libzmq cimport *
+from pyczmq.includes.czmq cimport *
+
+cdef class Frame
+cdef class Message
+
+include "types/context.pxd"
+include "types/frame.pxd"
+include "types/message.pxd"
+include "types/socket.pxd"

@@ -1,0 +1,30 @@
+# The extension types of pyczmq in one compilation unit, so calls between
+# them are direct C calls.  Each type lives in its own file under types/:
+# the declarations (fields and cdef methods, the Cython API) in types/*.pxd,
+# the implementation in types/*.pxi.
+"""pyczmq's extension types: Context, Socket, Frame, Message and the errors."""
+
+from cpython.buffer cimport (PyBUF_ANY_CONTIGUOUS, PyBUF_SIMPLE, PyBuffer_FillInfo,
+                             PyBuffer_Release, PyObject_CheckBuffer, PyObject_GetBuffer)
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
+from cpython.exc cimport PyErr_CheckSignals
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.unicode cimport PyUnicode_DecodeUTF8
+from libc.errno cimport EACCES, EADDRINUSE, EAGAIN, EBUSY, EINTR, EINVAL, ENOMEM, ENOTSOCK
+from libc.stdint cimport int64_t, uint64_t
+from libc.string cimport memcpy
+from posix.unistd cimport close, getpid
+
+import random as _random
+
+cdef extern from "Python.h":
+    const char *PyUnicode_AsUTF8AndSize(object unicode, Py_ssize_t *size) except NULL
+
+include "types/errors.pxi"
+include "types/process.pxi"
+include "types/context.pxi"
+include "types/options.pxi"
+include "types/socket_options.pxi"
+include "types/socket.pxi"
+include "types/frame.pxi"
+include "types/message.pxi"

@@ -1,0 +1,1 @@
+"""C declarations of CZMQ and libzmq (``.pxd`` files) for ``cimport``."""

@@ -1,0 +1,1 @@
+"""pyczmq.perf: throughput of this binding (``python -m pyczmq.perf``)."""

@@ -1,0 +1,3 @@
+from pyczmq.perf.throughput import main
+
+main()

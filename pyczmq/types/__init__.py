@@ -1,0 +1,10 @@
+"""pyczmq.types: the object layer (the seed's module path).
+
+The extension types are compiled together in pyczmq._core; each is written
+in its own file here: types/<name>.pxd (fields and cdef methods, the Cython
+API) and types/<name>.pxi (implementation).
+"""
+
+from pyczmq._core import Context, Frame, Message, Socket
+
+__all__ = ["Context", "Socket", "Frame", "Message"]

@@ -1,0 +1,13 @@
+cdef class Context:
+    cdef int _linger            # socket defaults this scope applies; _UNSET = CZMQ's
+    cdef int _sndhwm
+    cdef int _rcvhwm
+    cdef bint _destroyed
+    cdef int _wake_read_fd      # readable once destroy() has run (wakes blocked calls)
+    cdef int _wake_write_fd
+    cdef pid_t _wake_pid        # process that made the pipe
+    cdef object _sockets        # WeakSet of the open sockets made through this scope
+    cdef object __weakref__
+
+    cdef int _check_alive(self) except -1
+    cdef int _wake_fd(self) except -1

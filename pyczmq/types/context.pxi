@@ -1,0 +1,168 @@
+# Context: a scope over CZMQ's one process-wide libzmq context.
+
+SOCKET_TYPE_NAMES = ("PAIR", "PUB", "SUB", "REQ", "REP", "DEALER", "ROUTER",
+                     "PULL", "PUSH", "XPUB", "XSUB", "STREAM")
+
+
+cdef int _socket_type(object kind) except -1:
+    """The ZMQ_* socket type for a constant (``pyczmq.zmq.PUSH``) or a name ("PUSH")."""
+    if isinstance(kind, (str, bytes)):
+        name = kind.decode("ascii", "replace") if isinstance(kind, bytes) else kind
+        try:
+            return SOCKET_TYPE_NAMES.index(name.upper())
+        except ValueError:
+            pass
+        raise ValueError("unknown socket type %r: expected one of %s"
+                         % (kind, ", ".join(SOCKET_TYPE_NAMES)))
+    if not isinstance(kind, int):
+        raise TypeError("socket type must be a ZMQ_* constant or a name like 'PUSH', not %s"
+                        % type(kind).__name__)
+    if not 0 <= kind < len(SOCKET_TYPE_NAMES):
+        raise ValueError("unknown socket type %d: expected 0 (PAIR) to 11 (STREAM)" % kind)
+    return kind
+
+
+cdef enum:
+    _UNSET = -2     # a Context default left to CZMQ
+
+
+cdef int _check_int_range(str what, object value, long low, long high) except -1:
+    if not isinstance(value, int):
+        raise TypeError("%s must be an int, not %s" % (what, type(value).__name__))
+    if not low <= value <= high:
+        raise ValueError("%s must be between %d and %d, not %d" % (what, low, high, value))
+    return 0
+
+
+cdef class Context:
+    """A scope over CZMQ's process-wide ZeroMQ context.
+
+    CZMQ 4 keeps one libzmq context per process.  A Context tracks the sockets
+    made through it, gives each new socket its linger and high-water-mark
+    defaults, and closes them all on ``destroy()`` or at the end of a ``with``
+    block.  A call blocked on one of its sockets in another thread then raises
+    ContextTerminated.
+    """
+
+    def __cinit__(self):
+        self._linger = _UNSET
+        self._sndhwm = _UNSET
+        self._rcvhwm = _UNSET
+        self._wake_read_fd = -1
+        self._wake_write_fd = -1
+        self._wake_pid = 0
+        self._sockets = _weakref.WeakSet()
+
+    def __init__(self, iothreads=1):
+        self.set_iothreads(iothreads)
+
+    def __dealloc__(self):
+        # Sockets keep their Context alive, so no call can still be waiting on the pipe.
+        if self._wake_read_fd >= 0:
+            close(self._wake_read_fd)
+            close(self._wake_write_fd)
+
+    cdef int _check_alive(self) except -1:
+        if self._destroyed:
+            raise ClosedError("Context was destroyed", ENOTSOCK)
+        return 0
+
+    cdef int _wake_fd(self) except -1:
+        """A file descriptor that becomes readable when destroy() runs."""
+        if self._wake_pid != _process_pid:
+            # Made lazily, and again in a forked child: the parent's pipe is not ours to use.
+            if self._wake_read_fd >= 0:
+                close(self._wake_read_fd)
+                close(self._wake_write_fd)
+            self._wake_read_fd, self._wake_write_fd = _os.pipe()
+            self._wake_pid = _process_pid
+            if self._destroyed:
+                _os.write(self._wake_write_fd, b"x")
+        return self._wake_read_fd
+
+    def set_iothreads(self, iothreads):
+        """Set the number of libzmq I/O threads (process-wide).  Only possible
+        before the process creates its first socket."""
+        _check_int_range("iothreads", iothreads, 0, 1024)
+        cdef void *context = _zsys_context()
+        cdef int current = zmq_ctx_get(context, ZMQ_IO_THREADS)
+        if iothreads == current:
+            return
+        if _context_started:
+            raise ZMQError(EINVAL, "set_iothreads(%d): the process already has sockets, "
+                           "so its %d I/O thread(s) are fixed" % (iothreads, current))
+        zsys_set_io_threads(iothreads)
+
+    @property
+    def iothreads(self):
+        """Number of libzmq I/O threads of the process."""
+        return zmq_ctx_get(_zsys_context(), ZMQ_IO_THREADS)
+
+    def set_linger(self, msecs):
+        """Linger (ms) for sockets made from now on; -1 waits forever, 0 (CZMQ's
+        default) discards unsent messages on close."""
+        _check_int_range("linger", msecs, -1, 2**31 - 1)
+        self._linger = msecs
+
+    def set_sndhwm(self, hwm):
+        """Send high-water mark for sockets made from now on (0: unlimited)."""
+        _check_int_range("sndhwm", hwm, 0, 2**31 - 1)
+        self._sndhwm = hwm
+
+    def set_rcvhwm(self, hwm):
+        """Receive high-water mark for sockets made from now on (0: unlimited)."""
+        _check_int_range("rcvhwm", hwm, 0, 2**31 - 1)
+        self._rcvhwm = hwm
+
+    def set_pipehwm(self, hwm):
+        """High-water mark of the pipes CZMQ makes for actors (process-wide)."""
+        _check_int_range("pipehwm", hwm, 0, 2**31 - 1)
+        zsys_set_pipehwm(hwm)
+
+    @property
+    def linger(self):
+        """The linger (ms) this scope gives new sockets (CZMQ's default: 0)."""
+        return 0 if self._linger == _UNSET else self._linger
+
+    @property
+    def underlying(self):
+        """Address of CZMQ's libzmq context, as an int (use with care)."""
+        return <size_t>_zsys_context()
+
+    @property
+    def sockets(self):
+        """The open sockets made through this context."""
+        return [sock for sock in self._sockets if not (<Socket>sock).closed]
+
+    @property
+    def destroyed(self):
+        """True once destroy() has run."""
+        return self._destroyed
+
+    def socket(self, kind):
+        """A new Socket of `kind` (a constant such as ``pyczmq.zmq.PUSH`` or a name like "PUSH")."""
+        return Socket(self, kind)
+
+    def destroy(self):
+        """Close every socket of this context and end the scope.  Sockets that
+        another thread is blocked on are closed by that thread, whose call
+        raises ContextTerminated."""
+        if self._destroyed:
+            return
+        self._destroyed = True
+        for sock in list(self._sockets):
+            if not (<Socket>sock)._busy:
+                (<Socket>sock)._close("its Context was destroyed")
+        if self._wake_pid == _process_pid and self._wake_write_fd >= 0:
+            _os.write(self._wake_write_fd, b"x")
+
+    def __enter__(self):
+        self._check_alive()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.destroy()
+
+    def __repr__(self):
+        state = "destroyed" if self._destroyed else "%d sockets" % len(self.sockets)
+        return "<pyczmq.Context %s at %#x>" % (state, id(self))

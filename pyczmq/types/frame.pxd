@@ -1,0 +1,20 @@
+cdef enum FrameState:
+    FRAME_OWNED = 0     # the Frame object owns _c_frame
+    FRAME_BORROWED      # _c_frame belongs to _owner, a Message
+    FRAME_SENT          # sent to a socket
+    FRAME_MOVED         # handed to a Message
+    FRAME_DESTROYED     # destroy() was called
+    FRAME_RELEASED      # was borrowed; its message has since let go of it
+
+
+cdef class Frame:
+    cdef zframe_t *_c_frame     # NULL unless OWNED or BORROWED
+    cdef zframe_t *_c_pinned    # kept only while memoryviews of it exist
+    cdef FrameState _state
+    cdef Message _owner         # the Message a borrowed frame belongs to
+    cdef Py_ssize_t _exports    # live buffer exports (memoryviews)
+    cdef object __weakref__
+
+    cdef int _check(self) except -1
+    cdef int _check_owned(self, str action) except -1
+    cdef zframe_t *_give(self, FrameState state) except NULL

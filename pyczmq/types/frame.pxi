@@ -1,0 +1,217 @@
+# Frame: one message part, a CZMQ zframe.
+#
+# Ownership: a Frame either owns its zframe (OWNED) or views one that a
+# Message owns (BORROWED, keeping the Message alive).  Sending without REUSE
+# or appending to a Message hands the zframe over; the Frame object then
+# raises ClosedError when used.  Memoryviews point straight into the zframe's
+# data; while one exists the zframe is never freed: a send transmits a copy
+# (libzmq shares the data), an append hands over a duplicate, and the zframe
+# is kept in _c_pinned until the last view is released.
+
+_FRAME_GONE = {
+    FRAME_SENT: "Frame was sent; a sent frame can not be used again (send it with Frame.REUSE to keep it)",
+    FRAME_MOVED: "Frame was handed to a Message, which now owns it",
+    FRAME_DESTROYED: "Frame was destroyed",
+    FRAME_RELEASED: "Frame belonged to a Message that has since sent, destroyed or dropped it",
+}
+
+
+cdef Frame _owned_frame(zframe_t *frame):
+    """Wrap a zframe the caller hands over."""
+    cdef Frame result = Frame.__new__(Frame)
+    result._c_frame = frame
+    result._state = FRAME_OWNED
+    return result
+
+
+cdef zframe_t *_new_zframe(object data) except NULL:
+    """A new zframe holding a copy of str (UTF-8), bytes or any buffer."""
+    cdef Py_buffer view
+    cdef zframe_t *frame
+    _get_buffer(data, &view)
+    try:
+        frame = zframe_new(view.buf, view.len)
+    finally:
+        PyBuffer_Release(&view)
+    if frame == NULL:
+        raise MemoryError("no memory for a %d-byte frame" % view.len)
+    return frame
+
+
+cdef class Frame:
+    """One message part (a CZMQ zframe), built from str, bytes or any buffer.
+
+    Supports ``len()``, ``bytes()``, ``==`` and the buffer protocol: a
+    ``memoryview(frame)`` is a zero-copy, writable view of the data that stays
+    valid even if the frame is later sent or destroyed.
+    """
+
+    MORE = ZFRAME_MORE
+    REUSE = ZFRAME_REUSE
+    DONTWAIT = ZFRAME_DONTWAIT
+
+    def __init__(self, data=None):
+        if self._c_frame != NULL or self._c_pinned != NULL or self._state != FRAME_OWNED:
+            raise RuntimeError("Frame.__init__ called twice")
+        self._c_frame = zframe_new_empty() if data is None else _new_zframe(data)
+
+    def __dealloc__(self):
+        if self._state == FRAME_OWNED and self._c_frame != NULL:
+            zframe_destroy(&self._c_frame)
+        if self._c_pinned != NULL:
+            zframe_destroy(&self._c_pinned)
+
+    # -- state -----------------------------------------------------------------
+
+    cdef int _check(self) except -1:
+        if self._c_frame == NULL:
+            raise ClosedError(_FRAME_GONE.get(self._state, "Frame is empty"))
+        return 0
+
+    cdef int _check_owned(self, str action) except -1:
+        self._check()
+        if self._state == FRAME_BORROWED:
+            raise ClosedError("can not %s a Frame that belongs to a Message: pop() or "
+                              "remove() it from the message first, or dup() it" % action)
+        return 0
+
+    cdef zframe_t *_give(self, FrameState state) except NULL:
+        """Hand the zframe to a new owner (a Message): this object becomes `state`."""
+        cdef zframe_t *frame
+        self._check_owned("append")
+        if self._exports:
+            frame = zframe_dup(self._c_frame)
+            if frame == NULL:
+                raise MemoryError("no memory to copy a frame")
+            self._c_pinned = self._c_frame
+        else:
+            frame = self._c_frame
+        self._c_frame = NULL
+        self._state = state
+        return frame
+
+    @property
+    def owned(self):
+        """True if this object owns its frame, False if it views a frame of a Message."""
+        self._check()
+        return self._state == FRAME_OWNED
+
+    def destroy(self):
+        """Free the frame now (it is freed anyway when the object goes away)."""
+        self._check_owned("destroy")
+        if self._exports:
+            self._c_pinned = self._c_frame
+        else:
+            zframe_destroy(&self._c_frame)
+        self._c_frame = NULL
+        self._state = FRAME_DESTROYED
+
+    # -- data ------------------------------------------------------------------
+
+    def bytes(self):
+        """A copy of the data as bytes."""
+        self._check()
+        return PyBytes_FromStringAndSize(<char *>zframe_data(self._c_frame), zframe_size(self._c_frame))
+
+    def size(self):
+        """Number of bytes of data."""
+        self._check()
+        return zframe_size(self._c_frame)
+
+    def __len__(self):
+        self._check()
+        return zframe_size(self._c_frame)
+
+    def dup(self):
+        """A new, independent Frame with a copy of the data."""
+        cdef zframe_t *copy
+        self._check()
+        copy = zframe_dup(self._c_frame)
+        if copy == NULL:
+            raise MemoryError("no memory to copy a frame")
+        result = _owned_frame(copy)
+        zframe_set_more(copy, zframe_more(self._c_frame))
+        return result
+
+    def reset(self, data):
+        """Replace the data with a copy of `data` (str, bytes or a buffer)."""
+        cdef zframe_t *replacement
+        cdef int more
+        self._check_owned("reset")
+        if self._exports:
+            raise BufferError("can not reset a Frame while memoryviews of it exist")
+        replacement = _new_zframe(data)
+        more = zframe_more(self._c_frame)
+        zframe_destroy(&self._c_frame)
+        self._c_frame = replacement
+        zframe_set_more(replacement, more)
+
+    def more(self):
+        """1 if more parts followed this one when it was received, else 0."""
+        self._check()
+        return zframe_more(self._c_frame)
+
+    def set_more(self, more=0):
+        """Set the MORE indicator (it is not used when sending: pass Frame.MORE)."""
+        self._check()
+        zframe_set_more(self._c_frame, 1 if more else 0)
+
+    def strhex(self):
+        """The data as upper-case hexadecimal text."""
+        return self.bytes().hex().upper()
+
+    def strdup(self):
+        """The data as str (UTF-8; other bytes kept as surrogates)."""
+        self._check()
+        return _decode(<char *>zframe_data(self._c_frame), zframe_size(self._c_frame))
+
+    def streq(self, string):
+        """True if the data equals `string` (str as UTF-8, or bytes)."""
+        if isinstance(string, str):
+            string = (<str>string).encode("utf-8")
+        return self.bytes() == string
+
+    def eq(self, other):
+        """True if `other` is a Frame with the same data."""
+        self._check()
+        if not isinstance(other, Frame):
+            return False
+        (<Frame>other)._check()
+        return zframe_eq(self._c_frame, (<Frame>other)._c_frame)
+
+    def __eq__(self, other):
+        if isinstance(other, Frame):
+            return self.eq(other)
+        if isinstance(other, (bytes, str)):
+            return self.streq(other)
+        return NotImplemented
+
+    __hash__ = None
+
+    def __str__(self):
+        self._check()
+        return PyUnicode_DecodeUTF8(<char *>zframe_data(self._c_frame), zframe_size(self._c_frame),
+                                    "replace")
+
+    def __repr__(self):
+        if self._c_frame == NULL:
+            state = {FRAME_SENT: "sent", FRAME_MOVED: "moved to a message",
+                     FRAME_DESTROYED: "destroyed", FRAME_RELEASED: "released"}[self._state]
+            return "<pyczmq.Frame %s at %#x>" % (state, id(self))
+        data = self.bytes()
+        shown = repr(data[:32]) + ("..." if len(data) > 32 else "")
+        return "<pyczmq.Frame %d bytes %s%s%s at %#x>" % (
+            len(data), shown, " more" if zframe_more(self._c_frame) else "",
+            " (in a message)" if self._state == FRAME_BORROWED else "", id(self))
+
+    # -- buffer protocol ---------------------------------------------------------
+
+    def __getbuffer__(self, Py_buffer *buffer, int flags):
+        self._check()
+        PyBuffer_FillInfo(buffer, self, zframe_data(self._c_frame), zframe_size(self._c_frame), 0, flags)
+        self._exports += 1
+
+    def __releasebuffer__(self, Py_buffer *buffer):
+        self._exports -= 1
+        if self._exports == 0 and self._c_pinned != NULL:
+            zframe_destroy(&self._c_pinned)

@@ -1,0 +1,312 @@
+# Message: a multipart message, a CZMQ zmsg (a list of zframes).
+#
+# The frames that first()/next()/last()/iteration return are borrowed views:
+# the Message keeps a weak registry of them (by zframe address) so that one
+# zframe has at most one Frame object, a pop()/remove() turns that same
+# object into the owner, and sending or destroying the message releases them
+# (keeping a frame alive for any memoryview still pointing into it).
+
+import struct as _struct
+
+_SIZE_T = _struct.Struct("@N")      # zmsg_save's file format: size_t length, then data
+
+
+cdef Message _owned_message(zmsg_t *msg):
+    """Wrap a zmsg the caller hands over."""
+    cdef Message result = Message.__new__(Message)
+    result._c_msg = msg
+    return result
+
+
+cdef class Message:
+    """A multipart message (a CZMQ zmsg): an ordered list of Frames.
+
+    ``Message(*parts)`` takes Frames (which it then owns) and str/bytes/buffers
+    (copied).  Frames returned by first()/next()/last()/iteration/indexing are
+    borrowed: they keep the message alive and stay valid exactly as long as the
+    message holds them.
+    """
+
+    def __cinit__(self):
+        self._borrowed = {}
+
+    def __init__(self, *parts):
+        if self._c_msg != NULL or self._gone_reason is not None:
+            raise RuntimeError("Message.__init__ called twice")
+        self._c_msg = zmsg_new()
+        for part in parts:
+            self._add(part, False)
+
+    def __dealloc__(self):
+        # Borrowed frames hold a reference to us, so none is alive here.
+        if self._c_msg != NULL:
+            zmsg_destroy(&self._c_msg)
+
+    # -- ownership ---------------------------------------------------------------
+
+    cdef int _check(self) except -1:
+        if self._c_msg == NULL:
+            raise ClosedError("Message was %s" % self._gone_reason)
+        return 0
+
+    cdef Frame _borrowed_frame(self, zframe_t *frame):
+        """The live borrowed Frame viewing `frame`, or None."""
+        ref = self._borrowed.get(<size_t>frame)
+        return None if ref is None else ref()
+
+    cdef Frame _view(self, zframe_t *frame):
+        """A borrowed Frame for a zframe of this message (None for NULL)."""
+        cdef Frame result
+        if frame == NULL:
+            return None
+        result = self._borrowed_frame(frame)
+        if result is None:
+            result = Frame.__new__(Frame)
+            result._c_frame = frame
+            result._state = FRAME_BORROWED
+            result._owner = self
+            self._borrowed[<size_t>frame] = _weakref.ref(result)
+        return result
+
+    cdef Frame _adopt(self, zframe_t *frame):
+        """An owning Frame for a zframe just taken out of this message: its
+        borrowed view, if one exists, becomes the owner."""
+        cdef Frame result = self._borrowed_frame(frame)
+        if result is None:
+            return _owned_frame(frame)
+        del self._borrowed[<size_t>frame]
+        result._state = FRAME_OWNED
+        result._owner = None
+        return result
+
+    cdef void _discard(self, zframe_t *frame) noexcept:
+        """Free a zframe just taken out of this message, unless a memoryview
+        of its borrowed Frame still points into it."""
+        cdef Frame view = self._borrowed_frame(frame)
+        if view is not None:
+            del self._borrowed[<size_t>frame]
+            view._c_frame = NULL
+            view._state = FRAME_RELEASED
+            view._owner = None
+            if view._exports:
+                view._c_pinned = frame
+                return
+        zframe_destroy(&frame)
+
+    cdef int _release_all(self, FrameState state) except -1:
+        """Before the zmsg is destroyed: release every borrowed Frame, keeping
+        the zframes that memoryviews still point into."""
+        cdef Frame view
+        for ref in list(self._borrowed.values()):
+            view = ref()
+            if view is None or view._c_frame == NULL:
+                continue
+            if view._exports:
+                zmsg_remove(self._c_msg, view._c_frame)
+                view._c_pinned = view._c_frame
+            view._c_frame = NULL
+            view._state = state
+            view._owner = None
+        self._borrowed.clear()
+        return 0
+
+    cdef int _add(self, object part, bint front) except -1:
+        cdef zframe_t *frame
+        self._check()
+        if isinstance(part, Frame):
+            frame = (<Frame>part)._give(FRAME_MOVED)
+        else:
+            frame = _new_zframe(part)
+        if front:
+            zmsg_prepend(self._c_msg, &frame)
+        else:
+            zmsg_append(self._c_msg, &frame)
+        return 0
+
+    # -- building ----------------------------------------------------------------
+
+    def append(self, part):
+        """Add a part at the end: a Frame (the message takes it over) or
+        str/bytes/buffer (copied)."""
+        self._add(part, False)
+
+    def push(self, part):
+        """Add a part at the front, like append()."""
+        self._add(part, True)
+
+    prepend = push
+
+    def addstr(self, string):
+        """Add a str (UTF-8) at the end."""
+        if not isinstance(string, str):
+            raise TypeError("addstr takes a str, not %s" % type(string).__name__)
+        self._add(string, False)
+
+    def pushstr(self, string):
+        """Add a str (UTF-8) at the front."""
+        if not isinstance(string, str):
+            raise TypeError("pushstr takes a str, not %s" % type(string).__name__)
+        self._add(string, True)
+
+    def wrap(self, part):
+        """Push `part` and an empty delimiter frame at the front (an envelope)."""
+        self._add(b"", True)
+        self._add(part, True)
+
+    # -- taking apart ------------------------------------------------------------
+
+    def pop(self):
+        """Remove and return the first frame (now owned by the caller), or None."""
+        cdef zframe_t *frame
+        self._check()
+        frame = zmsg_pop(self._c_msg)
+        return None if frame == NULL else self._adopt(frame)
+
+    def popstr(self):
+        """Remove the first frame and return its data as str, or None."""
+        cdef zframe_t *frame
+        self._check()
+        frame = zmsg_pop(self._c_msg)
+        if frame == NULL:
+            return None
+        text = _decode(<char *>zframe_data(frame), zframe_size(frame))
+        self._discard(frame)
+        return text
+
+    def unwrap(self):
+        """Pop the first frame (an address) and, if the next one is empty, drop it."""
+        cdef zframe_t *delimiter
+        address = self.pop()
+        delimiter = zmsg_first(self._c_msg)
+        if delimiter != NULL and zframe_size(delimiter) == 0:
+            self._discard(zmsg_pop(self._c_msg))
+        return address
+
+    def remove(self, Frame frame not None):
+        """Take a frame of this message out of it; the Frame object then owns it."""
+        self._check()
+        frame._check()
+        if frame._state != FRAME_BORROWED or frame._owner is not self:
+            return
+        zmsg_remove(self._c_msg, frame._c_frame)
+        del self._borrowed[<size_t>frame._c_frame]
+        frame._state = FRAME_OWNED
+        frame._owner = None
+
+    # -- reading -----------------------------------------------------------------
+
+    def first(self):
+        """The first frame (borrowed), or None; also moves the cursor to it."""
+        self._check()
+        return self._view(zmsg_first(self._c_msg))
+
+    def next(self):
+        """The frame after the cursor (borrowed), or None."""
+        self._check()
+        return self._view(zmsg_next(self._c_msg))
+
+    def last(self):
+        """The last frame (borrowed), or None."""
+        self._check()
+        return self._view(zmsg_last(self._c_msg))
+
+    def frames(self):
+        """All frames, borrowed, as a list (moves the cursor to the end)."""
+        cdef zframe_t *frame
+        self._check()
+        result = []
+        frame = zmsg_first(self._c_msg)
+        while frame != NULL:
+            result.append(self._view(frame))
+            frame = zmsg_next(self._c_msg)
+        return result
+
+    def __iter__(self):
+        return iter(self.frames())
+
+    def __getitem__(self, index):
+        return self.frames()[index]
+
+    def tolist(self):
+        """The data of every frame, as a list of bytes."""
+        return [frame.bytes() for frame in self.frames()]
+
+    def size(self):
+        """Number of frames."""
+        self._check()
+        return zmsg_size(self._c_msg)
+
+    def __len__(self):
+        self._check()
+        return zmsg_size(self._c_msg)
+
+    def content_size(self):
+        """Total number of bytes in all frames."""
+        self._check()
+        return zmsg_content_size(self._c_msg)
+
+    def dup(self):
+        """A new, independent Message with copies of all frames."""
+        cdef Message copy = Message()
+        for frame in self.frames():
+            copy._add(frame.dup(), False)
+        return copy
+
+    def __eq__(self, other):
+        if not isinstance(other, Message):
+            return NotImplemented
+        return self.tolist() == (<Message>other).tolist()
+
+    __hash__ = None
+
+    def __repr__(self):
+        if self._c_msg == NULL:
+            return "<pyczmq.Message %s at %#x>" % (self._gone_reason.split(";")[0], id(self))
+        return "<pyczmq.Message %d frames, %d bytes at %#x>" % (
+            zmsg_size(self._c_msg), zmsg_content_size(self._c_msg), id(self))
+
+    # -- lifetime ----------------------------------------------------------------
+
+    def send(self, Socket socket not None):
+        """Send all frames to `socket`; the message is consumed."""
+        socket._send_message(self)
+
+    def destroy(self):
+        """Free the message and its frames now."""
+        self._check()
+        self._release_all(FRAME_RELEASED)
+        zmsg_destroy(&self._c_msg)
+        self._gone_reason = "destroyed"
+
+    # -- files -------------------------------------------------------------------
+
+    def save(self, filename):
+        """Write the frames to a file in zmsg_save's format (size_t length, then
+        data, per frame)."""
+        parts = self.tolist()
+        with open(filename, "wb") as out:
+            for data in parts:
+                out.write(_SIZE_T.pack(len(data)))
+                out.write(data)
+
+    def load(self, filename):
+        """Append the frames saved in a file by save() (or zmsg_save); returns
+        self.  Raises ValueError if the file is truncated or corrupt."""
+        self._check()
+        with open(filename, "rb") as source:
+            content = source.read()
+        parts = []
+        position, end = 0, len(content)
+        while position < end:
+            if end - position < _SIZE_T.size:
+                raise ValueError("%s: truncated frame header at byte %d" % (filename, position))
+            size, = _SIZE_T.unpack_from(content, position)
+            position += _SIZE_T.size
+            if size > end - position:
+                raise ValueError("%s: frame of %d bytes at byte %d runs past the end of the file"
+                                 % (filename, size, position))
+            parts.append(content[position:position + size])
+            position += size
+        for data in parts:
+            self._add(data, False)
+        return self

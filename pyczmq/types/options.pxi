@@ -1,0 +1,132 @@
+# Socket options as properties.  Options are read and written with
+# zmq_getsockopt/zmq_setsockopt on the socket's handle, not CZMQ's zsock_set_*:
+# those assert (abort the process) on a bad value or an option the socket type
+# does not have, where libzmq returns EINVAL and we raise.
+
+import functools as _functools
+
+cdef enum OptionType:
+    OPT_INT         # int
+    OPT_INT64       # int64_t
+    OPT_UINT64      # uint64_t
+    OPT_BYTES       # binary, up to 255 bytes
+    OPT_TEXT        # text, read back as str
+    OPT_CURVE_KEY   # 32 bytes, or 40 Z85 characters; read back as Z85 text
+
+cdef enum OptionAccess:
+    READ = 1
+    WRITE = 2
+    READ_WRITE = 3
+
+
+cdef class SocketOption:
+    """A libzmq socket option, exposed as a property of Socket.
+
+    Read it with ``sock.<name>`` and write it with ``sock.<name> = value``,
+    ``sock.set_<name>(value)``, or ``pyczmq.zsockopt.<name>(sock)`` and
+    ``pyczmq.zsockopt.set_<name>(sock, value)``.
+    """
+
+    cdef readonly str name
+    cdef readonly int option        # the ZMQ_* number
+    cdef readonly int type          # an OptionType
+    cdef readonly bint readable
+    cdef readonly bint writable
+    cdef dict __dict__              # holds the per-option __doc__
+
+    def __init__(self, str name, int option, int type, int access, str doc):
+        self.name = name
+        self.option = option
+        self.type = type
+        self.readable = access & READ
+        self.writable = access & WRITE
+        self.__doc__ = doc
+
+    def __get__(self, obj, objtype):
+        if obj is None:
+            return self
+        if not self.readable:
+            raise AttributeError("socket option %r can only be set" % self.name)
+        return _get_option(<Socket?>obj, self)
+
+    def __set__(self, obj, value):
+        if not self.writable:
+            raise AttributeError("socket option %r can only be read" % self.name)
+        _set_option(<Socket?>obj, self, value)
+
+    def __repr__(self):
+        return "<pyczmq.SocketOption %s>" % self.name
+
+
+cdef object _get_option(Socket sock, SocketOption option):
+    cdef int int_value
+    cdef int64_t int64_value
+    cdef uint64_t uint64_value
+    cdef char buffer[4096]
+    cdef size_t size
+    cdef int rc
+    sock._check()
+    if option.type == OPT_INT:
+        size = sizeof(int_value)
+        rc = zmq_getsockopt(sock._c_handle, option.option, &int_value, &size)
+        result = int_value
+    elif option.type == OPT_INT64:
+        size = sizeof(int64_value)
+        rc = zmq_getsockopt(sock._c_handle, option.option, &int64_value, &size)
+        result = int64_value
+    elif option.type == OPT_UINT64:
+        size = sizeof(uint64_value)
+        rc = zmq_getsockopt(sock._c_handle, option.option, &uint64_value, &size)
+        result = uint64_value
+    else:
+        size = 41 if option.type == OPT_CURVE_KEY else sizeof(buffer)
+        rc = zmq_getsockopt(sock._c_handle, option.option, buffer, &size)
+        result = buffer[:size]
+        if option.type != OPT_BYTES:
+            result = result.rstrip(b"\0").decode("utf-8", "surrogateescape")
+    if rc != 0:
+        _raise_last("get socket option %r" % option.name)
+    return result
+
+
+cdef bytes _option_bytes(SocketOption option, object value):
+    if isinstance(value, str):
+        data = (<str>value).encode("utf-8")
+    elif PyObject_CheckBuffer(value):
+        data = bytes(value)
+    else:
+        raise TypeError("socket option %r takes str or bytes, not %s"
+                        % (option.name, type(value).__name__))
+    if option.type == OPT_TEXT and b"\0" in data:
+        raise ValueError("socket option %r: text contains a NUL character" % option.name)
+    if option.type == OPT_CURVE_KEY and len(data) not in (32, 40):
+        raise ValueError("socket option %r takes a 32-byte key or its 40-character Z85 "
+                         "text, not %d bytes" % (option.name, len(data)))
+    return data
+
+
+cdef int _set_option(Socket sock, SocketOption option, object value) except -1:
+    cdef int int_value
+    cdef int64_t int64_value
+    cdef uint64_t uint64_value
+    cdef bytes data
+    cdef int rc
+    sock._check()
+    if option.type in (OPT_INT, OPT_INT64, OPT_UINT64) and not isinstance(value, int):
+        raise TypeError("socket option %r takes an int, not %s" % (option.name, type(value).__name__))
+    if option.type == OPT_INT:
+        int_value = value
+        rc = zmq_setsockopt(sock._c_handle, option.option, &int_value, sizeof(int_value))
+    elif option.type == OPT_INT64:
+        int64_value = value
+        rc = zmq_setsockopt(sock._c_handle, option.option, &int64_value, sizeof(int64_value))
+    elif option.type == OPT_UINT64:
+        uint64_value = value
+        rc = zmq_setsockopt(sock._c_handle, option.option, &uint64_value, sizeof(uint64_value))
+    else:
+        data = _option_bytes(option, value)
+        rc = zmq_setsockopt(sock._c_handle, option.option, <char *>data, len(data))
+    if rc != 0:
+        _raise_last("set socket option %s=%r on a %s socket"
+                    % (option.name, value, SOCKET_TYPE_NAMES[sock._type]))
+    return 0

@@ -1,0 +1,58 @@
+# Process-wide state: CZMQ keeps one libzmq context per process, installs its
+# own signal handler, registers an atexit hook of its own and resets itself in
+# forked children.  This file keeps all of that compatible with Python.
+
+import atexit as _atexit
+import os as _os
+import weakref as _weakref
+
+# CZMQ's SIGINT/SIGTERM handler would silently swallow KeyboardInterrupt:
+# switch it off before anything can call zsys_init().
+zsys_handler_set(NULL)
+
+cdef pid_t _process_pid = getpid()      # kept current by the at-fork hook
+cdef bint _context_started = False      # a socket exists or existed in this process
+_open_sockets = _weakref.WeakSet()      # every open Socket of this process
+
+
+cdef void *_zsys_context() except NULL:
+    """CZMQ's process-wide libzmq context (created on first use)."""
+    cdef void *context = zsys_init()
+    if context == NULL:
+        raise ZMQError(ENOMEM, "CZMQ could not create its libzmq context")
+    return context
+
+
+def _after_fork_in_child():
+    # CZMQ's own at-fork handler has reset its state, including turning its
+    # signal handling back on; the child starts with a fresh context.
+    global _process_pid, _context_started
+    zsys_handler_set(NULL)
+    _process_pid = getpid()
+    _context_started = False
+    _open_sockets.clear()       # the parent's sockets are not ours to close
+
+
+def _close_all_at_exit():
+    # zsys_shutdown() runs after Python has finalised and prints a
+    # "dangling socket" line for every socket still open: close them first.
+    for sock in list(_open_sockets):
+        (<Socket>sock)._close_at_exit()
+
+
+_os.register_at_fork(after_in_child=_after_fork_in_child)
+_atexit.register(_close_all_at_exit)
+
+
+def czmq_version():
+    """The version of the CZMQ library in use, as (major, minor, patch)."""
+    cdef int major, minor, patch
+    zsys_version(&major, &minor, &patch)
+    return (major, minor, patch)
+
+
+def libzmq_version():
+    """The version of the libzmq library in use, as (major, minor, patch)."""
+    cdef int major, minor, patch
+    zmq_version(&major, &minor, &patch)
+    return (major, minor, patch)

@@ -1,0 +1,30 @@
+cdef class SocketOptions:
+    pass
+
+
+cdef class Socket(SocketOptions):
+    cdef void *_c_handle        # libzmq socket from zsys_socket; NULL once closed
+    cdef readonly Context ctx
+    cdef int _type
+    cdef pid_t _pid             # process that created the handle
+    cdef bint _busy             # a call on this socket has released the GIL
+    cdef str _closed_reason
+    cdef list _binds            # [(requested endpoint, resolved endpoint)]
+    cdef list _connects
+    cdef object __weakref__
+
+    cdef int _check(self) except -1
+    cdef int _raise_unusable(self) except -1
+    cdef int _close(self, str reason) except -1
+    cdef void _close_at_exit(self) noexcept
+    cdef int _poll(self, short events, long timeout, bint interruptible) except -1
+    cdef int _wait(self, short events, bint interruptible) except -1
+    cdef str _last_endpoint(self)
+    cdef int _send_part(self, zmq_msg_t *msg, int flags, bint interruptible) except -1
+    cdef int _recv_part(self, zmq_msg_t *msg, int flags, bint interruptible) except -1
+    cdef int send_buffer(self, const void *data, size_t size, int flags) except -1
+    cdef bytes recv_bytes_c(self, int flags)
+    cdef int _send_frame(self, Frame frame, int flags) except -1
+    cdef Frame _recv_frame(self, bint nowait)
+    cdef int _send_message(self, Message msg) except -1
+    cdef Message _recv_message(self, bint nowait)

@@ -1,0 +1,679 @@
+# Socket: a libzmq socket from CZMQ's process context.
+#
+# The handle comes from zsys_socket(), CZMQ's socket factory, rather than
+# zsock_new(): zsock_new() asserts when libzmq cannot create a socket (too many
+# sockets or open files) while zsys_socket() returns NULL, and every
+# polymorphic CZMQ call (zframe_send, zstr_send, zsock_set_*, zpoller, zloop
+# pollers, zcert_apply) accepts the raw handle.  CZMQ still counts the socket,
+# so its atexit shutdown never blocks on it.
+#
+# Blocking: every send/recv first tries without blocking while holding the GIL
+# (the fast path).  Only when it would block does _poll() release the GIL and
+# wait in zmq_poll on the socket and on its Context's wake pipe, so Ctrl-C
+# (EINTR) and Context.destroy() from another thread both end the wait.
+
+import re as _re
+import time as _time
+
+# CZMQ's ephemeral-port syntax: tcp://host:* (first free), tcp://host:! (random
+# start), optionally followed by [first-last]; the default range is 49152-65535.
+_EPHEMERAL_ENDPOINT = _re.compile(r"^(tcp://.*):([*!])(?:\[(\d*)-(\d*)\])?$")
+DYNFROM = 0xC000
+DYNTO = 0xFFFF
+
+# libzmq releases a TCP port asynchronously after unbind(); bind() waits for a
+# port this process unbound in the last few seconds instead of failing.
+_recently_unbound = {}
+cdef double _UNBIND_GRACE = 2.0
+
+cdef int _SEND_FLAGS = ZMQ_SNDMORE | ZMQ_DONTWAIT
+cdef int _FRAME_FLAGS = ZFRAME_MORE | ZFRAME_REUSE | ZFRAME_DONTWAIT
+
+
+cdef bytes _endpoint_bytes(object endpoint):
+    """An endpoint as NUL-free bytes."""
+    if isinstance(endpoint, str):
+        data = (<str>endpoint).encode("utf-8")
+    elif isinstance(endpoint, bytes):
+        data = endpoint
+    else:
+        raise TypeError("endpoint must be str or bytes, not %s" % type(endpoint).__name__)
+    if b"\0" in data:
+        raise ValueError("endpoint %r contains a NUL character" % (endpoint,))
+    return data
+
+
+cdef int _get_buffer(object data, Py_buffer *view) except -1:
+    """Fill `view` with the bytes of a str (UTF-8), bytes or any C-contiguous buffer."""
+    cdef const char *text
+    cdef Py_ssize_t size
+    if isinstance(data, str):
+        text = PyUnicode_AsUTF8AndSize(data, &size)
+        return PyBuffer_FillInfo(view, data, <void *>text, size, 1, PyBUF_SIMPLE)
+    if not PyObject_CheckBuffer(data):
+        raise TypeError("expected str, bytes or a buffer, not %s" % type(data).__name__)
+    return PyObject_GetBuffer(data, view, PyBUF_ANY_CONTIGUOUS)
+
+
+cdef str _decode(const char *data, size_t size):
+    # Lossless: bytes that are not UTF-8 come back as surrogates.
+    return PyUnicode_DecodeUTF8(data, size, "surrogateescape")
+
+
+cdef class Socket(SocketOptions):
+    """A ZeroMQ socket: one of the 12 classic types (PAIR, PUB, SUB, REQ, REP,
+    DEALER, ROUTER, PULL, PUSH, XPUB, XSUB, STREAM), made through a Context.
+
+    ``recv()`` returns str (the seed's string receive), ``recv_bytes()`` bytes;
+    ``send()`` takes str, bytes or any buffer.  Frames and Messages have their
+    own calls.  Every libzmq 4.3 socket option is a property (``sock.linger``,
+    ``sock.subscribe = b""``) and has a ``set_<option>(value)`` method.
+    Blocking calls release the GIL; Ctrl-C interrupts them.
+    """
+
+    def __cinit__(self):
+        self._binds = []
+        self._connects = []
+
+    def __init__(self, Context ctx, kind):
+        cdef int socket_type = _socket_type(kind)
+        cdef void *handle
+        cdef int value
+        global _context_started
+        if self._c_handle != NULL or self._closed_reason is not None:
+            raise RuntimeError("Socket.__init__ called twice")
+        if ctx is None:
+            ctx = _default_context()
+        ctx._check_alive()
+        _zsys_context()
+        handle = zsys_socket(socket_type, NULL, 0)
+        if handle == NULL:
+            _raise_last("create a %s socket" % SOCKET_TYPE_NAMES[socket_type])
+        _context_started = True
+        self._c_handle = handle
+        self._type = socket_type
+        self._pid = _process_pid
+        self.ctx = ctx
+        for option, value in ((ZMQ_LINGER, ctx._linger), (ZMQ_SNDHWM, ctx._sndhwm),
+                              (ZMQ_RCVHWM, ctx._rcvhwm)):
+            if value != _UNSET:
+                if zmq_setsockopt(handle, option, &value, sizeof(int)) != 0:
+                    self._close("its options could not be set")
+                    _raise_last("apply the Context's defaults")
+        ctx._sockets.add(self)
+        _open_sockets.add(self)
+
+    def __dealloc__(self):
+        if self._c_handle != NULL and self._pid == _process_pid:
+            zsys_close(self._c_handle, NULL, 0)
+            self._c_handle = NULL
+
+    # -- state -------------------------------------------------------------
+
+    cdef int _check(self) except -1:
+        if self._c_handle == NULL or self._busy or self._pid != _process_pid:
+            return self._raise_unusable()
+        return 0
+
+    cdef int _raise_unusable(self) except -1:
+        if self._c_handle == NULL:
+            raise ClosedError("Socket is closed (%s)" % self._closed_reason, ENOTSOCK)
+        if self._pid != _process_pid:
+            raise ClosedError("Socket belongs to process %d: a forked child must make its own"
+                              % self._pid, ENOTSOCK)
+        raise ZMQError(EBUSY, "Socket is in use by a blocking call in another thread "
+                       "(a ZeroMQ socket must be used by one thread at a time)")
+
+    cdef int _close(self, str reason) except -1:
+        cdef void *handle = self._c_handle
+        if handle == NULL:
+            return 0
+        self._c_handle = NULL
+        self._closed_reason = reason
+        if self._pid == _process_pid:
+            zsys_close(handle, NULL, 0)
+        self.ctx._sockets.discard(self)
+        _open_sockets.discard(self)
+        return 0
+
+    cdef void _close_at_exit(self) noexcept:
+        if self._c_handle != NULL and not self._busy and self._pid == _process_pid:
+            zsys_close(self._c_handle, NULL, 0)
+            self._c_handle = NULL
+            self._closed_reason = "the interpreter exited"
+
+    def close(self, linger=None):
+        """Close the socket (idempotent); `linger` (ms) overrides its linger first."""
+        cdef int value
+        if self._c_handle == NULL:
+            return
+        if self._busy:
+            self._raise_unusable()
+        if linger is not None and self._pid == _process_pid:
+            _check_int_range("linger", linger, -1, 2**31 - 1)
+            value = linger
+            zmq_setsockopt(self._c_handle, ZMQ_LINGER, &value, sizeof(int))
+        self._close("close() was called")
+
+    @property
+    def closed(self):
+        """True once the socket is closed."""
+        return self._c_handle == NULL
+
+    @property
+    def underlying(self):
+        """Address of the libzmq socket handle, as an int (use with care)."""
+        self._check()
+        return <size_t>self._c_handle
+
+    def type(self):
+        """The socket type, a ZMQ_* constant (e.g. ``pyczmq.zmq.PUSH``)."""
+        return self._type
+
+    def type_str(self):
+        """The socket type as a name, e.g. "PUSH"."""
+        return SOCKET_TYPE_NAMES[self._type]
+
+    def __enter__(self):
+        self._check()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def __repr__(self):
+        parts = [SOCKET_TYPE_NAMES[self._type]]
+        if self._c_handle == NULL:
+            parts.append("closed")
+        parts += ["bound %s" % resolved for _, resolved in self._binds]
+        parts += ["connected %s" % endpoint for endpoint in self._connects]
+        return "<pyczmq.Socket %s at %#x>" % (", ".join(parts), id(self))
+
+    # -- endpoints -----------------------------------------------------------
+
+    def bind(self, endpoint):
+        """Bind to `endpoint` and return the TCP port (0 for other transports).
+
+        ``tcp://host:*`` binds the first free port from 49152 up, ``tcp://host:!``
+        a random one; ``*[first-last]`` or ``![first-last]`` sets the range.
+        """
+        cdef bytes address = _endpoint_bytes(endpoint)
+        cdef int rc = -1, err = 0
+        self._check()
+        text = address.decode("utf-8")
+        match = _EPHEMERAL_ENDPOINT.match(text)
+        if match:
+            host, operator, first, last = match.groups()
+            first = int(first) if first else DYNFROM
+            last = int(last) if last else DYNTO
+            if not 0 < first <= last <= 65535:
+                raise ValueError("bad port range in %r" % text)
+            count = last - first + 1
+            port = first + (_random.randrange(count) if operator == "!" else 0)
+            err = EADDRINUSE
+            for _ in range(count):
+                rc = zmq_bind(self._c_handle, ("%s:%d" % (host, port)).encode())
+                if rc == 0:
+                    break
+                err = zmq_errno()
+                if err not in (EADDRINUSE, EACCES):
+                    break
+                port = first if port == last else port + 1
+        else:
+            deadline = _time.monotonic() + _UNBIND_GRACE
+            while True:
+                rc = zmq_bind(self._c_handle, address)
+                if rc == 0:
+                    break
+                err = zmq_errno()
+                unbound_at = _recently_unbound.get(text)
+                if err != EADDRINUSE or unbound_at is None or _time.monotonic() > deadline \
+                        or _time.monotonic() - unbound_at > _UNBIND_GRACE:
+                    break
+                _time.sleep(0.002)
+        if rc != 0:
+            _raise_zmq(err, "bind to %r" % text)
+        resolved = self._last_endpoint()
+        self._binds.append((text, resolved))
+        if resolved.startswith("tcp://"):
+            return int(resolved.rsplit(":", 1)[1])
+        return 0
+
+    def unbind(self, endpoint):
+        """Stop listening on `endpoint` (as given to bind(), or as resolved)."""
+        cdef bytes address = _endpoint_bytes(endpoint)
+        self._check()
+        text = address.decode("utf-8")
+        for entry in self._binds:
+            if text in entry:
+                text = entry[1]
+                break
+        if zmq_unbind(self._c_handle, text.encode("utf-8")) != 0:
+            _raise_last("unbind from %r" % (endpoint,))
+        self._binds = [entry for entry in self._binds if entry[1] != text]
+        now = _time.monotonic()
+        _recently_unbound[text] = now
+        _recently_unbound[address.decode("utf-8")] = now
+
+    def connect(self, endpoint):
+        """Connect to `endpoint` (e.g. ``tcp://127.0.0.1:5555``, ``inproc://name``)."""
+        cdef bytes address = _endpoint_bytes(endpoint)
+        self._check()
+        if zmq_connect(self._c_handle, address) != 0:
+            _raise_last("connect to %r" % (endpoint,))
+        self._connects.append(address.decode("utf-8"))
+
+    def disconnect(self, endpoint):
+        """Disconnect from an endpoint given to connect()."""
+        cdef bytes address = _endpoint_bytes(endpoint)
+        self._check()
+        if zmq_disconnect(self._c_handle, address) != 0:
+            _raise_last("disconnect from %r" % (endpoint,))
+        text = address.decode("utf-8")
+        if text in self._connects:
+            self._connects.remove(text)
+
+    cdef str _last_endpoint(self):
+        cdef char buffer[1024]
+        cdef size_t size = sizeof(buffer)
+        if zmq_getsockopt(self._c_handle, ZMQ_LAST_ENDPOINT, buffer, &size) != 0:
+            _raise_last("read the last endpoint")
+        return buffer[:size].rstrip(b"\0").decode("utf-8", "replace")
+
+    # -- waiting ---------------------------------------------------------------
+
+    cdef int _poll(self, short events, long timeout, bint interruptible) except -1:
+        """Wait, GIL released, until the socket has `events` (1) or `timeout` ms
+        pass (0; -1 waits forever).  Ctrl-C raises KeyboardInterrupt when
+        `interruptible`; a destroyed Context closes the socket and raises
+        ContextTerminated."""
+        cdef zmq_pollitem_t items[2]
+        cdef int rc, err
+        cdef int64_t deadline = zclock_mono() + timeout if timeout > 0 else 0
+        items[0].socket = self._c_handle
+        items[0].fd = 0
+        items[0].events = events
+        items[1].socket = NULL
+        items[1].fd = self.ctx._wake_fd()
+        items[1].events = ZMQ_POLLIN
+        while True:
+            items[0].revents = 0
+            items[1].revents = 0
+            self._busy = True
+            with nogil:
+                rc = zmq_poll(items, 2, timeout)
+            self._busy = False
+            if rc > 0:
+                if items[1].revents:
+                    self._close("its Context was destroyed")
+                    raise ContextTerminated(ETERM, "the socket's Context was destroyed")
+                return 1
+            if rc == 0:
+                return 0
+            err = zmq_errno()
+            if err != EINTR:
+                return _raise_zmq(err, "poll")
+            if interruptible:
+                PyErr_CheckSignals()
+            if timeout > 0:
+                timeout = max(0, deadline - zclock_mono())
+                if timeout == 0:
+                    return 0
+
+    cdef int _wait(self, short events, bint interruptible) except -1:
+        """_poll() for up to the socket's rcvtimeo (POLLIN) or sndtimeo (POLLOUT)."""
+        cdef int timeout = -1
+        cdef size_t size = sizeof(int)
+        if zmq_getsockopt(self._c_handle, ZMQ_RCVTIMEO if events == ZMQ_POLLIN else ZMQ_SNDTIMEO,
+                          &timeout, &size) != 0:
+            _raise_last("read the socket's timeout")
+        if timeout == 0:
+            return 0
+        return self._poll(events, timeout, interruptible)
+
+    def poll(self, timeout=0):
+        """True if a message can be received within `timeout` ms (-1: wait forever)."""
+        self._check()
+        return bool(self._poll(ZMQ_POLLIN, timeout, True))
+
+    # -- bytes and strings -----------------------------------------------------
+
+    cdef int _send_part(self, zmq_msg_t *msg, int flags, bint interruptible) except -1:
+        """Send one part; `flags`: ZMQ_SNDMORE | ZMQ_DONTWAIT.  The caller keeps
+        `msg` (empty after a send) and closes it."""
+        cdef int err
+        while True:
+            if zmq_msg_send(msg, self._c_handle, flags | ZMQ_DONTWAIT) >= 0:
+                return 0
+            err = zmq_errno()
+            if err == EINTR:
+                continue
+            if err != EAGAIN or flags & ZMQ_DONTWAIT:
+                return _raise_zmq(err, "send")
+            if not self._wait(ZMQ_POLLOUT, interruptible):
+                raise Again(EAGAIN, "send: sndtimeo expired")
+
+    cdef int _recv_part(self, zmq_msg_t *msg, int flags, bint interruptible) except -1:
+        """Receive one part into the initialised `msg` (the caller closes it).
+        Returns 0 instead of blocking when `flags` has ZMQ_DONTWAIT."""
+        cdef int err
+        while True:
+            if zmq_msg_recv(msg, self._c_handle, ZMQ_DONTWAIT) >= 0:
+                return 1
+            err = zmq_errno()
+            if err == EINTR:
+                continue
+            if err != EAGAIN:
+                return _raise_zmq(err, "recv")
+            if flags & ZMQ_DONTWAIT:
+                return 0
+            if not self._wait(ZMQ_POLLIN, interruptible):
+                raise Again(EAGAIN, "recv: rcvtimeo expired")
+
+    cdef int send_buffer(self, const void *data, size_t size, int flags) except -1:
+        """Send `size` bytes at `data` as one part (flags: ZMQ_SNDMORE | ZMQ_DONTWAIT)."""
+        cdef zmq_msg_t msg
+        self._check()
+        if zmq_msg_init_size(&msg, size) != 0:
+            return _raise_last("send")
+        memcpy(zmq_msg_data(&msg), data, size)
+        try:
+            self._send_part(&msg, flags, True)
+        finally:
+            zmq_msg_close(&msg)
+        return 0
+
+    cdef bytes recv_bytes_c(self, int flags):
+        """Receive one part as bytes; None if `flags` has ZMQ_DONTWAIT and nothing waits."""
+        cdef zmq_msg_t msg
+        self._check()
+        zmq_msg_init(&msg)
+        try:
+            if not self._recv_part(&msg, flags, True):
+                return None
+            return PyBytes_FromStringAndSize(<char *>zmq_msg_data(&msg), zmq_msg_size(&msg))
+        finally:
+            zmq_msg_close(&msg)
+
+    def send(self, data, int flags=0):
+        """Send str (as UTF-8), bytes or any buffer as one message part.
+        `flags`: ``pyczmq.zmq.SNDMORE`` | ``pyczmq.zmq.DONTWAIT``."""
+        cdef Py_buffer view
+        if flags & ~_SEND_FLAGS:
+            raise ValueError("send flags must be a combination of SNDMORE and DONTWAIT, not %d" % flags)
+        if PyBytes_CheckExact(data):
+            return self.send_buffer(PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data), flags)
+        _get_buffer(data, &view)
+        try:
+            self.send_buffer(view.buf, view.len, flags)
+        finally:
+            PyBuffer_Release(&view)
+
+    def recv_bytes(self, int flags=0):
+        """Receive one message part as bytes (binary-safe).  With
+        ``pyczmq.zmq.DONTWAIT`` raises Again when nothing is waiting."""
+        if flags & ~ZMQ_DONTWAIT:
+            raise ValueError("recv flags must be 0 or DONTWAIT, not %d" % flags)
+        data = self.recv_bytes_c(flags)
+        if data is None:
+            raise Again(EAGAIN, "recv: nothing to receive")
+        return data
+
+    def recv(self):
+        """Receive one message part as str (UTF-8; other bytes are kept as
+        surrogates, so nothing is lost)."""
+        data = self.recv_bytes_c(0)
+        return _decode(data, len(data))
+
+    def recv_nowait(self):
+        """Like recv(), but return None at once when nothing is waiting."""
+        data = self.recv_bytes_c(ZMQ_DONTWAIT)
+        return None if data is None else _decode(data, len(data))
+
+    def send_multipart(self, parts, int flags=0):
+        """Send a sequence of str/bytes/buffers as one multipart message.
+        Every part is checked before the first is sent."""
+        cdef Py_ssize_t count, index, acquired = 0
+        cdef Py_buffer *views
+        cdef zmq_msg_t msg
+        cdef int part_flags
+        if flags & ~_SEND_FLAGS:
+            raise ValueError("send flags must be a combination of SNDMORE and DONTWAIT, not %d" % flags)
+        self._check()
+        if not isinstance(parts, (list, tuple)):
+            parts = list(parts)
+        count = len(parts)
+        if count == 0:
+            raise ValueError("send_multipart needs at least one part")
+        views = <Py_buffer *>PyMem_Malloc(count * sizeof(Py_buffer))
+        if views == NULL:
+            raise MemoryError()
+        try:
+            for index in range(count):
+                _get_buffer(parts[index], &views[index])
+                acquired += 1
+            for index in range(count):
+                if zmq_msg_init_size(&msg, views[index].len) != 0:
+                    _raise_last("send_multipart")
+                memcpy(zmq_msg_data(&msg), views[index].buf, views[index].len)
+                # Only the first part may wait or stop: the rest of a message
+                # never blocks in libzmq, and leaving it half-sent would corrupt it.
+                part_flags = flags if index == 0 else flags & ~ZMQ_DONTWAIT
+                if index < count - 1:
+                    part_flags |= ZMQ_SNDMORE
+                try:
+                    self._send_part(&msg, part_flags, index == 0)
+                finally:
+                    zmq_msg_close(&msg)
+        finally:
+            for index in range(acquired):
+                PyBuffer_Release(&views[index])
+            PyMem_Free(views)
+
+    def recv_multipart(self, int flags=0):
+        """Receive all parts of the next message as a list of bytes.  With
+        ``DONTWAIT`` raises Again when nothing is waiting."""
+        cdef zmq_msg_t msg
+        if flags & ~ZMQ_DONTWAIT:
+            raise ValueError("recv flags must be 0 or DONTWAIT, not %d" % flags)
+        self._check()
+        parts = []
+        zmq_msg_init(&msg)
+        try:
+            if not self._recv_part(&msg, flags, True):
+                raise Again(EAGAIN, "recv: nothing to receive")
+            while True:
+                parts.append(PyBytes_FromStringAndSize(<char *>zmq_msg_data(&msg), zmq_msg_size(&msg)))
+                if not zmq_msg_more(&msg):
+                    return parts
+                self._recv_part(&msg, 0, False)
+        finally:
+            zmq_msg_close(&msg)
+
+    # -- frames and messages -----------------------------------------------------
+
+    cdef int _send_frame(self, Frame frame, int flags) except -1:
+        cdef int err, zflags
+        cdef bint reuse = flags & ZFRAME_REUSE, copy
+        if flags & ~_FRAME_FLAGS:
+            raise ValueError("frame flags must be a combination of Frame.MORE, Frame.REUSE "
+                             "and Frame.DONTWAIT, not %d" % flags)
+        self._check()
+        while True:
+            # Checked on every pass: another thread may use the frame while we wait.
+            if reuse:
+                frame._check()
+            else:
+                frame._check_owned("send")
+            # A frame with live memoryviews is sent as a copy and kept for them.
+            copy = reuse or frame._exports > 0
+            zflags = (flags & ZFRAME_MORE) | ZFRAME_DONTWAIT | (ZFRAME_REUSE if copy else 0)
+            if zframe_send(&frame._c_frame, self._c_handle, zflags) == 0:
+                break
+            err = zmq_errno()
+            if err == EINTR:
+                continue
+            if err != EAGAIN or flags & ZFRAME_DONTWAIT:
+                return _raise_zmq(err, "send_frame")
+            if not self._wait(ZMQ_POLLOUT, True):
+                raise Again(EAGAIN, "send_frame: sndtimeo expired")
+        if not reuse:
+            if copy:
+                frame._c_pinned = frame._c_frame
+                frame._c_frame = NULL
+            frame._state = FRAME_SENT
+        return 0
+
+    cdef Frame _recv_frame(self, bint nowait):
+        cdef zframe_t *received
+        cdef int err
+        self._check()
+        while True:
+            received = zframe_recv_nowait(self._c_handle)
+            if received != NULL:
+                return _owned_frame(received)
+            err = zmq_errno()
+            if err == EINTR:
+                continue
+            if err != EAGAIN:
+                _raise_zmq(err, "recv_frame")
+            if nowait:
+                return None
+            if not self._wait(ZMQ_POLLIN, True):
+                raise Again(EAGAIN, "recv_frame: rcvtimeo expired")
+
+    def send_frame(self, Frame frame not None, int flags=0):
+        """Send a Frame.  Without ``Frame.REUSE`` the frame is consumed (its
+        object can not be used again); `flags`: Frame.MORE | REUSE | DONTWAIT."""
+        self._send_frame(frame, flags)
+
+    def recv_frame(self):
+        """Receive one message part as a Frame (``frame.more()`` tells if more follow)."""
+        return self._recv_frame(False)
+
+    def recv_frame_nowait(self):
+        """Like recv_frame(), but return None at once when nothing is waiting."""
+        return self._recv_frame(True)
+
+    cdef int _send_message(self, Message message) except -1:
+        cdef zmsg_t *msg
+        cdef zframe_t *frame
+        cdef Frame view
+        cdef int err, flags
+        cdef bint copy, first = True
+        cdef size_t key
+        self._check()
+        message._check()
+        # Detached while sending, so another thread can not change it meanwhile.
+        msg = message._c_msg
+        message._c_msg = NULL
+        message._gone_reason = "being sent by another thread"
+        try:
+            while zmsg_size(msg) > 0:
+                frame = zmsg_pop(msg)
+                key = <size_t>frame
+                view = message._borrowed_frame(frame)
+                # A frame with live memoryviews is sent as a copy and kept for them.
+                copy = view is not None and view._exports > 0
+                flags = (ZFRAME_MORE if zmsg_size(msg) > 0 else 0) | ZFRAME_DONTWAIT
+                if copy:
+                    flags |= ZFRAME_REUSE
+                while zframe_send(&frame, self._c_handle, flags) != 0:
+                    err = zmq_errno()
+                    if err == EINTR:
+                        continue
+                    if err != EAGAIN:
+                        zmsg_prepend(msg, &frame)
+                        _raise_zmq(err, "send_msg")
+                    try:
+                        if not self._wait(ZMQ_POLLOUT, first):
+                            raise Again(EAGAIN, "send_msg: sndtimeo expired")
+                    except BaseException:
+                        zmsg_prepend(msg, &frame)
+                        raise
+                first = False
+                if view is not None:
+                    del message._borrowed[key]
+                    view._c_pinned = frame      # NULL unless sent as a copy
+                    view._c_frame = NULL
+                    view._state = FRAME_RELEASED
+                    view._owner = None
+        except BaseException:
+            message._c_msg = msg
+            message._gone_reason = None
+            raise
+        zmsg_destroy(&msg)
+        message._gone_reason = "sent; a sent message can not be used again"
+        message._borrowed.clear()
+        return 0
+
+    cdef Message _recv_message(self, bint nowait):
+        cdef zframe_t *frame
+        cdef zmsg_t *msg = NULL
+        cdef int err
+        cdef bint more = True
+        self._check()
+        try:
+            while more:
+                frame = zframe_recv_nowait(self._c_handle)
+                if frame != NULL:
+                    more = zframe_more(frame)
+                    if msg == NULL:
+                        msg = zmsg_new()
+                    zmsg_append(msg, &frame)
+                    continue
+                err = zmq_errno()
+                if err == EINTR:
+                    continue
+                if err != EAGAIN:
+                    _raise_zmq(err, "recv_msg")
+                if msg == NULL and nowait:
+                    return None
+                if not self._wait(ZMQ_POLLIN, msg == NULL):
+                    raise Again(EAGAIN, "recv_msg: rcvtimeo expired")
+        except BaseException:
+            if msg != NULL:
+                zmsg_destroy(&msg)
+            raise
+        return _owned_message(msg)
+
+    def send_msg(self, Message msg not None):
+        """Send a Message; on success it is consumed (its object can not be used again)."""
+        self._send_message(msg)
+
+    def recv_msg(self):
+        """Receive all parts of the next message as a Message."""
+        return self._recv_message(False)
+
+    def recv_msg_nowait(self):
+        """Like recv_msg(), but return None at once when nothing is waiting."""
+        return self._recv_message(True)
+
+    # -- options -------------------------------------------------------------------
+
+    def __getattr__(self, name):
+        # The seed's spelling of option setters: sock.set_subscribe(b"").
+        if name.startswith("set_"):
+            option = SOCKET_OPTIONS.get(name[4:])
+            if option is not None and option.writable:
+                return _functools.partial(option.__set__, self)
+        raise AttributeError("'pyczmq.Socket' object has no attribute %r" % name)
+
+
+cdef Context _the_default_context = None
+
+
+cdef Context _default_context():
+    """The Context used by ``Socket(None, kind)``."""
+    global _the_default_context
+    if _the_default_context is None or _the_default_context._destroyed:
+        _the_default_context = Context()
+    return _the_default_context
+
+
+# name -> SocketOption, for zsockopt and Socket.set_<name>(); `type` is read
+# through Socket.type() on the object.
+SOCKET_OPTIONS = {name: value for name, value in SocketOptions.__dict__.items()
+                  if isinstance(value, SocketOption)}
+SOCKET_OPTIONS["type"] = SocketOption("type", ZMQ_TYPE, OPT_INT, READ,
+                                      "The socket type, a ZMQ_* constant.")

@@ -1,0 +1,131 @@
+"""Build pyczmq: find CZMQ and libzmq, then compile the Cython modules.
+
+CZMQ and libzmq are found with pkg-config (``libczmq``, ``libzmq``).  For an
+installation pkg-config does not know, set ``PYCZMQ_PREFIX`` to its prefix
+(headers in ``$PYCZMQ_PREFIX/include``, libraries in ``$PYCZMQ_PREFIX/lib``).
+Set ``PYCZMQ_DEBUG=1`` for a build with C asserts, line tracing and annotation.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+from setuptools import Extension, setup
+
+MIN_CZMQ = (4, 2)
+MIN_LIBZMQ = (4, 3)
+INSTALL_HINT = ("install it with `apt-get install libczmq-dev pkg-config` (Debian/Ubuntu), "
+                "`brew install czmq` or `conda install -c conda-forge czmq`, "
+                "or set PYCZMQ_PREFIX to where it is installed")
+
+# The Cython modules: one compilation unit for the extension types, and the
+# seed's functional modules as thin layers over it.
+MODULES = ["_core", "zctx", "zsocket", "zsockopt", "zstr", "zframe", "zmsg", "zmq"]
+
+
+def fail(message):
+    sys.stderr.write("pyczmq: %s\n" % message)
+    raise SystemExit(1)
+
+
+def version_tuple(text):
+    return tuple(int(part) for part in re.findall(r"\d+", text)[:3])
+
+
+def header_version(path, prefix):
+    """Read MAJOR.MINOR.PATCH from #defines like CZMQ_VERSION_MAJOR in a header."""
+    with open(path) as header:
+        text = header.read()
+    parts = []
+    for part in ("MAJOR", "MINOR", "PATCH"):
+        match = re.search(r"#define\s+%s_VERSION_%s\s+(\d+)" % (prefix, part), text)
+        if not match:
+            fail("cannot read the %s version from %s" % (prefix, path))
+        parts.append(int(match.group(1)))
+    return tuple(parts)
+
+
+def pkg_config(package):
+    """Return (version, include_dirs, library_dirs, libraries) for a package."""
+    if shutil.which("pkg-config") is None:
+        fail("pkg-config is missing, so CZMQ cannot be found: " + INSTALL_HINT)
+    try:
+        version = subprocess.run(["pkg-config", "--modversion", package], check=True,
+                                 capture_output=True, text=True).stdout.strip()
+        cflags = subprocess.run(["pkg-config", "--cflags-only-I", package], check=True,
+                                capture_output=True, text=True).stdout.split()
+        libs = subprocess.run(["pkg-config", "--libs", package], check=True,
+                              capture_output=True, text=True).stdout.split()
+    except subprocess.CalledProcessError:
+        fail("%s not found by pkg-config: %s" % (package, INSTALL_HINT))
+    return (version_tuple(version),
+            [flag[2:] for flag in cflags if flag.startswith("-I")],
+            [flag[2:] for flag in libs if flag.startswith("-L")],
+            [flag[2:] for flag in libs if flag.startswith("-l")])
+
+
+def find_libraries():
+    prefix = os.environ.get("PYCZMQ_PREFIX")
+    if prefix:
+        include = os.path.join(prefix, "include")
+        for header in ("czmq.h", "zmq.h"):
+            if not os.path.exists(os.path.join(include, header)):
+                fail("PYCZMQ_PREFIX=%s has no include/%s: %s" % (prefix, header, INSTALL_HINT))
+        czmq_version = header_version(os.path.join(include, "czmq_library.h"), "CZMQ")
+        zmq_version = header_version(os.path.join(include, "zmq.h"), "ZMQ")
+        libdir = os.path.join(prefix, "lib")
+        include_dirs, library_dirs = [include], [libdir]
+        runtime_dirs = [libdir]
+    else:
+        czmq_version, czmq_inc, czmq_libdirs, _ = pkg_config("libczmq")
+        zmq_version, zmq_inc, zmq_libdirs, _ = pkg_config("libzmq")
+        include_dirs = czmq_inc + zmq_inc
+        library_dirs = czmq_libdirs + zmq_libdirs
+        runtime_dirs = [d for d in library_dirs if not d.startswith("/usr/lib")]
+    if czmq_version[:2] < MIN_CZMQ:
+        fail("CZMQ %s found, pyczmq needs CZMQ >= %d.%d: %s"
+             % (".".join(map(str, czmq_version)), MIN_CZMQ[0], MIN_CZMQ[1], INSTALL_HINT))
+    if zmq_version[:2] < MIN_LIBZMQ:
+        fail("libzmq %s found, pyczmq needs libzmq >= %d.%d: %s"
+             % (".".join(map(str, zmq_version)), MIN_LIBZMQ[0], MIN_LIBZMQ[1], INSTALL_HINT))
+    return include_dirs, library_dirs, runtime_dirs
+
+
+def extensions():
+    from Cython.Build import cythonize
+
+    debug = os.environ.get("PYCZMQ_DEBUG") == "1"
+    include_dirs, library_dirs, runtime_dirs = find_libraries()
+    here = os.path.dirname(os.path.abspath(__file__))
+    macros = [("ZSOCK_NOCHECK", None)]
+    if debug:
+        macros.append(("CYTHON_TRACE_NOGIL", "1"))
+    modules = [
+        Extension("pyczmq." + name, [os.path.join("pyczmq", name + ".pyx")],
+                  include_dirs=[os.path.join(here, "include")] + include_dirs,
+                  library_dirs=library_dirs,
+                  runtime_library_dirs=runtime_dirs,
+                  libraries=["czmq", "zmq"],
+                  define_macros=macros,
+                  extra_compile_args=["-UNDEBUG", "-O0"] if debug else ["-O2"])
+        for name in MODULES
+    ]
+    directives = {"language_level": 3, "binding": True, "embedsignature": True}
+    if debug:
+        directives.update(linetrace=True, boundscheck=True)
+    return cythonize(modules, compiler_directives=directives, annotate=debug,
+                     include_path=[here], nthreads=int(os.environ.get("PYCZMQ_JOBS", "0")))
+
+
+setup(
+    packages=["pyczmq", "pyczmq.includes", "pyczmq.types", "pyczmq.perf"],
+    package_data={
+        "pyczmq": ["*.pxd", "*.pyx", "*.pyi", "py.typed"],
+        "pyczmq.includes": ["*.pxd"],
+        "pyczmq.types": ["*.pxd", "*.pxi"],
+    },
+    ext_modules=extensions(),
+    zip_safe=False,
+)
