@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Prepare this machine for pyczmq and build it: the system packages it needs
+# (installed with apt-get when missing and run as root, otherwise a clear
+# message), a virtualenv in .venv and an editable build with the test tools.
+# Sourced by scripts/test.sh and scripts/bench.sh; sets $VENV_PYTHON.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PYTHON=${PYTHON:-python3}
+
+missing=()
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+if ! pkg-config --exists 'libczmq >= 4.2' 2>/dev/null; then missing+=(libczmq-dev); fi
+command -v gcc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+if ! command -v "$PYTHON" >/dev/null 2>&1; then
+    missing+=(python3 python3-venv python3-dev)
+else
+    "$PYTHON" -c 'import ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
+    "$PYTHON" -c 'import os, sysconfig, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+        || missing+=(python3-dev)
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "pyczmq: installing system packages: ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    else
+        echo "pyczmq: missing system packages: ${missing[*]}" >&2
+        echo "pyczmq: install them first, e.g. 'sudo apt-get install ${missing[*]}'" >&2
+        exit 1
+    fi
+fi
+
+VENV="$ROOT/.venv"
+if [ ! -x "$VENV/bin/python" ]; then
+    "$PYTHON" -m venv "$VENV"
+fi
+VENV_PYTHON="$VENV/bin/python"
+"$VENV_PYTHON" -m pip install -q --disable-pip-version-check -e "$ROOT[test]"
+export VENV_PYTHON

@@ -1,0 +1,77 @@
+"""Shared fixtures: contexts that are always destroyed, connected socket pairs,
+unique endpoints, and a runner for code that must run in its own process
+(crash probes, signals, exit behaviour, fork)."""
+
+import itertools
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+
+import pytest
+
+import pyczmq
+
+_counter = itertools.count()
+
+
+@pytest.fixture
+def ctx():
+    context = pyczmq.Context()
+    yield context
+    context.destroy()
+
+
+@pytest.fixture
+def inproc():
+    """A fresh inproc:// endpoint."""
+    return "inproc://test-%d-%d" % (os.getpid(), next(_counter))
+
+
+@pytest.fixture
+def ipc_endpoint():
+    """A fresh ipc:// endpoint in a temporary folder."""
+    folder = tempfile.mkdtemp(prefix="pyczmq-")
+    yield "ipc://%s/socket" % folder
+    for name in os.listdir(folder):
+        os.unlink(os.path.join(folder, name))
+    os.rmdir(folder)
+
+
+@pytest.fixture
+def pair(ctx, inproc):
+    """Two connected PAIR sockets over inproc: (a, b)."""
+    a = ctx.socket("PAIR")
+    b = ctx.socket("PAIR")
+    a.bind(inproc)
+    b.connect(inproc)
+    return a, b
+
+
+@pytest.fixture
+def push_pull(ctx, inproc):
+    """A PUSH socket connected to a PULL socket over inproc: (push, pull)."""
+    pull = ctx.socket("PULL")
+    push = ctx.socket("PUSH")
+    pull.bind(inproc)
+    push.connect(inproc)
+    return push, pull
+
+
+def run_python(code, timeout=60, env=None, **kwargs):
+    """Run `code` in a fresh interpreter; returns the CompletedProcess.
+
+    A crash (abort, segfault) shows as a negative returncode, so a test that
+    checks ``returncode == 0`` fails instead of killing the test run."""
+    environment = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    environment.update(env or {})
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
+                          text=True, timeout=timeout, env=environment, **kwargs)
+
+
+def assert_clean_run(result):
+    """The subprocess exited 0 and printed nothing on stderr."""
+    assert result.returncode == 0, "exit %d\nstdout:\n%s\nstderr:\n%s" % (
+        result.returncode, result.stdout, result.stderr)
+    assert result.stderr == "", result.stderr
