@@ -10,7 +10,7 @@ from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_FromSt
 from cpython.exc cimport PyErr_CheckSignals
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.unicode cimport PyUnicode_DecodeUTF8
-from libc.errno cimport EACCES, EADDRINUSE, EAGAIN, EBUSY, EINTR, EINVAL, ENOMEM, ENOTSOCK
+from libc.errno cimport EACCES, EADDRINUSE, EAGAIN, EBUSY, EINTR, EINVAL, EMFILE, ENOMEM, ENOTSOCK
 from libc.stdint cimport int64_t, uint64_t
 from libc.string cimport memcpy
 from posix.unistd cimport close, getpid

@@ -35,9 +35,14 @@ def _after_fork_in_child():
 
 def _close_all_at_exit():
     # zsys_shutdown() runs after Python has finalised and prints a
-    # "dangling socket" line for every socket still open: close them first.
+    # "dangling sockets" line if any socket is still open: close them first.
+    # A socket a daemon thread is blocked on can not be closed safely; CZMQ
+    # then leaves the context alone, and its message is only noise.
+    cdef bint all_closed = True
     for sock in list(_open_sockets):
-        (<Socket>sock)._close_at_exit()
+        all_closed &= (<Socket>sock)._close_at_exit()
+    if not all_closed:
+        zsys_set_logstream(NULL)
 
 
 _os.register_at_fork(after_in_child=_after_fork_in_child)

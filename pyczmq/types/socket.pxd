@@ -16,7 +16,7 @@ cdef class Socket(SocketOptions):
     cdef int _check(self) except -1
     cdef int _raise_unusable(self) except -1
     cdef int _close(self, str reason) except -1
-    cdef void _close_at_exit(self) noexcept
+    cdef bint _close_at_exit(self) noexcept
     cdef int _poll(self, short events, long timeout, bint interruptible) except -1
     cdef int _wait(self, short events, bint interruptible) except -1
     cdef str _last_endpoint(self)

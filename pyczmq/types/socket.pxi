@@ -26,6 +26,10 @@ DYNTO = 0xFFFF
 _recently_unbound = {}
 cdef double _UNBIND_GRACE = 2.0
 
+# Likewise libzmq frees a closed socket's slot (of its 1024) asynchronously.
+cdef double _last_close = -1e9
+cdef double _SLOT_GRACE = 1.0
+
 cdef int _SEND_FLAGS = ZMQ_SNDMORE | ZMQ_DONTWAIT
 cdef int _FRAME_FLAGS = ZFRAME_MORE | ZFRAME_REUSE | ZFRAME_DONTWAIT
 
@@ -87,6 +91,12 @@ cdef class Socket(SocketOptions):
         ctx._check_alive()
         _zsys_context()
         handle = zsys_socket(socket_type, NULL, 0)
+        # libzmq frees a closed socket's slot asynchronously: at the limit,
+        # give a socket closed a moment ago the time to free its slot.
+        deadline = _last_close + _SLOT_GRACE
+        while handle == NULL and zmq_errno() == EMFILE and _time.monotonic() < deadline:
+            _time.sleep(0.001)
+            handle = zsys_socket(socket_type, NULL, 0)
         if handle == NULL:
             _raise_last("create a %s socket" % SOCKET_TYPE_NAMES[socket_type])
         _context_started = True
@@ -126,21 +136,28 @@ cdef class Socket(SocketOptions):
 
     cdef int _close(self, str reason) except -1:
         cdef void *handle = self._c_handle
+        global _last_close
         if handle == NULL:
             return 0
         self._c_handle = NULL
         self._closed_reason = reason
         if self._pid == _process_pid:
             zsys_close(handle, NULL, 0)
+            _last_close = _time.monotonic()
         self.ctx._sockets.discard(self)
         _open_sockets.discard(self)
         return 0
 
-    cdef void _close_at_exit(self) noexcept:
-        if self._c_handle != NULL and not self._busy and self._pid == _process_pid:
-            zsys_close(self._c_handle, NULL, 0)
-            self._c_handle = NULL
-            self._closed_reason = "the interpreter exited"
+    cdef bint _close_at_exit(self) noexcept:
+        """Close unless a blocking call holds the socket; True if now closed."""
+        if self._c_handle == NULL or self._pid != _process_pid:
+            return True
+        if self._busy:
+            return False
+        zsys_close(self._c_handle, NULL, 0)
+        self._c_handle = NULL
+        self._closed_reason = "the interpreter exited"
+        return True
 
     def close(self, linger=None):
         """Close the socket (idempotent); `linger` (ms) overrides its linger first."""
