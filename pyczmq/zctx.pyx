@@ -12,8 +12,8 @@ __all__ = ["new", "destroy", "set_iothreads", "set_linger", "set_pipehwm",
            "set_sndhwm", "set_rcvhwm", "underlying"]
 
 
-def new(iothreads=1):
-    """A new Context (zctx_new)."""
+def new(iothreads=None):
+    """A new Context (zctx_new); `iothreads` sets the process's I/O threads."""
     return Context(iothreads)
 
 

@@ -46,9 +46,11 @@ def dup(Frame frame not None):
     return frame.dup()
 
 
-def eq(Frame frame not None, other):
-    """True if both frames hold the same data (False if `other` is None)."""
-    return other is not None and frame.eq(other)
+def eq(frame, other):
+    """True if both frames hold the same data (False if either is None)."""
+    if frame is None or other is None:
+        return False
+    return (<Frame?>frame).eq(other)
 
 
 def more(Frame frame not None):

@@ -1,4 +1,4 @@
-"""pyczmq.zmq: libzmq's constants (and, as the seed lists them, its raw functions).
+"""pyczmq.zmq: libzmq's constants.
 
 Socket types, socket options, flags, poll events, monitor events, security
 mechanisms, context options and libzmq's own error numbers, without the ZMQ_

@@ -53,7 +53,10 @@ def sendm(Socket sock not None, string):
 
 
 def sendx(Socket sock not None, *strings):
-    """Send strings as one multipart message; returns 0, or -1 on error."""
+    """Send strings as one multipart message (nothing if none are given);
+    returns 0, or -1 on error."""
+    if not strings:
+        return 0
     return _sent(sock, [_text(string) for string in strings], 0)
 
 

@@ -53,8 +53,10 @@ cdef class Context:
         self._wake_pid = 0
         self._sockets = _weakref.WeakSet()
 
-    def __init__(self, iothreads=1):
-        self.set_iothreads(iothreads)
+    def __init__(self, iothreads=None):
+        # I/O threads belong to the process: leave them alone unless asked.
+        if iothreads is not None:
+            self.set_iothreads(iothreads)
 
     def __dealloc__(self):
         # Sockets keep their Context alive, so no call can still be waiting on the pipe.

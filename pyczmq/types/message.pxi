@@ -150,8 +150,13 @@ cdef class Message:
 
     def wrap(self, part):
         """Push `part` and an empty delimiter frame at the front (an envelope)."""
-        self._add(b"", True)
-        self._add(part, True)
+        cdef zframe_t *frame
+        cdef zframe_t *delimiter
+        self._check()
+        frame = (<Frame>part)._give(FRAME_MOVED) if isinstance(part, Frame) else _new_zframe(part)
+        delimiter = zframe_new_empty()
+        zmsg_prepend(self._c_msg, &delimiter)
+        zmsg_prepend(self._c_msg, &frame)
 
     # -- taking apart ------------------------------------------------------------
 

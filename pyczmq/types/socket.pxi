@@ -21,14 +21,24 @@ _EPHEMERAL_ENDPOINT = _re.compile(r"^(tcp://.*):([*!])(?:\[(\d*)-(\d*)\])?$")
 DYNFROM = 0xC000
 DYNTO = 0xFFFF
 
-# libzmq releases a TCP port asynchronously after unbind(); bind() waits for a
-# port this process unbound in the last few seconds instead of failing.
+# libzmq releases an endpoint asynchronously after unbind() or close(); bind()
+# waits for one this process gave up in the last seconds instead of failing.
 _recently_unbound = {}
 cdef double _UNBIND_GRACE = 2.0
 
 # Likewise libzmq frees a closed socket's slot (of its 1024) asynchronously.
 cdef double _last_close = -1e9
 cdef double _SLOT_GRACE = 1.0
+
+cdef _note_unbound(list binds, double now):
+    """Remember endpoints just given up, so that bind() waits for them."""
+    for requested, resolved in binds or ():
+        _recently_unbound[requested] = _recently_unbound[resolved] = now
+    if len(_recently_unbound) > 256:
+        for endpoint, when in list(_recently_unbound.items()):
+            if now - when > _UNBIND_GRACE:
+                del _recently_unbound[endpoint]
+
 
 cdef int _SEND_FLAGS = ZMQ_SNDMORE | ZMQ_DONTWAIT
 cdef int _FRAME_FLAGS = ZFRAME_MORE | ZFRAME_REUSE | ZFRAME_DONTWAIT
@@ -114,9 +124,13 @@ cdef class Socket(SocketOptions):
         _open_sockets.add(self)
 
     def __dealloc__(self):
+        global _last_close
         if self._c_handle != NULL and self._pid == _process_pid:
             zsys_close(self._c_handle, NULL, 0)
             self._c_handle = NULL
+            if _recently_unbound is not None:       # None during interpreter shutdown
+                _last_close = _time.monotonic()
+                _note_unbound(self._binds, _last_close)
 
     # -- state -------------------------------------------------------------
 
@@ -144,6 +158,7 @@ cdef class Socket(SocketOptions):
         if self._pid == _process_pid:
             zsys_close(handle, NULL, 0)
             _last_close = _time.monotonic()
+            _note_unbound(self._binds, _last_close)
         self.ctx._sockets.discard(self)
         _open_sockets.discard(self)
         return 0
@@ -185,10 +200,12 @@ cdef class Socket(SocketOptions):
 
     def type(self):
         """The socket type, a ZMQ_* constant (e.g. ``pyczmq.zmq.PUSH``)."""
+        self._check()
         return self._type
 
     def type_str(self):
         """The socket type as a name, e.g. "PUSH"."""
+        self._check()
         return SOCKET_TYPE_NAMES[self._type]
 
     def __enter__(self):
@@ -267,10 +284,9 @@ cdef class Socket(SocketOptions):
                 break
         if zmq_unbind(self._c_handle, text.encode("utf-8")) != 0:
             _raise_last("unbind from %r" % (endpoint,))
+        _note_unbound([entry for entry in self._binds if entry[1] == text] or [(text, text)],
+                      _time.monotonic())
         self._binds = [entry for entry in self._binds if entry[1] != text]
-        now = _time.monotonic()
-        _recently_unbound[text] = now
-        _recently_unbound[address.decode("utf-8")] = now
 
     def connect(self, endpoint):
         """Connect to `endpoint` (e.g. ``tcp://127.0.0.1:5555``, ``inproc://name``)."""
