@@ -81,8 +81,8 @@ def find_libraries():
     else:
         czmq_version, czmq_inc, czmq_libdirs, _ = pkg_config("libczmq")
         zmq_version, zmq_inc, zmq_libdirs, _ = pkg_config("libzmq")
-        include_dirs = czmq_inc + zmq_inc
-        library_dirs = czmq_libdirs + zmq_libdirs
+        include_dirs = list(dict.fromkeys(czmq_inc + zmq_inc))
+        library_dirs = list(dict.fromkeys(czmq_libdirs + zmq_libdirs))
         runtime_dirs = [d for d in library_dirs if not d.startswith("/usr/lib")]
     if czmq_version[:2] < MIN_CZMQ:
         fail("CZMQ %s found, pyczmq needs CZMQ >= %d.%d: %s"
@@ -93,12 +93,20 @@ def find_libraries():
     return include_dirs, library_dirs, runtime_dirs
 
 
+def write_build_config(here, include_dirs, library_dirs):
+    """Record where CZMQ was found, for pyczmq.get_include() and downstream builds."""
+    with open(os.path.join(here, "pyczmq", "_build_config.py"), "w") as config:
+        config.write("# Written by setup.py: where this build found CZMQ and libzmq.\n")
+        config.write("INCLUDE_DIRS = %r\nLIBRARY_DIRS = %r\n" % (include_dirs, library_dirs))
+
+
 def extensions():
     from Cython.Build import cythonize
 
     debug = os.environ.get("PYCZMQ_DEBUG") == "1"
     include_dirs, library_dirs, runtime_dirs = find_libraries()
     here = os.path.dirname(os.path.abspath(__file__))
+    write_build_config(here, include_dirs, library_dirs)
     macros = [("ZSOCK_NOCHECK", None)]
     if debug:
         macros.append(("CYTHON_TRACE_NOGIL", "1"))

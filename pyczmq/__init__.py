@@ -40,8 +40,10 @@ __all__ = [
 
 
 def get_include():
-    """Folders a downstream ``setup.py`` adds to ``include_path`` (for Cython)
-    and ``include_dirs`` (for the C compiler) to ``cimport pyczmq``."""
+    """The folders a downstream extension that does ``cimport pyczmq`` needs:
+    pass them as Cython's ``include_path`` and the C compiler's
+    ``include_dirs`` (pyczmq's .pxd files, and CZMQ's and libzmq's headers)."""
+    from pyczmq._build_config import INCLUDE_DIRS
     package_parent = _os.path.dirname(_os.path.dirname(_os.path.abspath(__file__)))
-    return [package_parent]
+    return [package_parent] + [folder for folder in INCLUDE_DIRS if folder != package_parent]
 
