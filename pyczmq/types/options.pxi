@@ -54,15 +54,18 @@ cdef class SocketOption:
             raise AttributeError("socket option %r can only be read" % self.name)
         _set_option(<Socket?>obj, self, value)
 
+    def __delete__(self, obj):
+        raise AttributeError("socket option %r can not be deleted" % self.name)
+
     def __repr__(self):
         return "<pyczmq.SocketOption %s>" % self.name
 
 
 cdef object _get_option(Socket sock, SocketOption option):
+    cdef object result
     cdef int int_value
     cdef int64_t int64_value
     cdef uint64_t uint64_value
-    cdef char buffer[4096]
     cdef size_t size
     cdef int rc
     sock._check()
@@ -79,19 +82,35 @@ cdef object _get_option(Socket sock, SocketOption option):
         rc = zmq_getsockopt(sock._c_handle, option.option, &uint64_value, &size)
         result = uint64_value
     else:
-        size = 41 if option.type == OPT_CURVE_KEY else sizeof(buffer)
-        rc = zmq_getsockopt(sock._c_handle, option.option, buffer, &size)
-        result = buffer[:size]
-        if option.type != OPT_BYTES:
-            result = result.rstrip(b"\0").decode("utf-8", "surrogateescape")
+        return _get_option_bytes(sock, option)
     if rc != 0:
         _raise_last("get socket option %r" % option.name)
     return result
 
 
+cdef object _get_option_bytes(Socket sock, SocketOption option):
+    # libzmq fails with EINVAL when the buffer is too small for the value:
+    # text options (socks_proxy, ...) have no size limit, so grow until it fits.
+    cdef size_t capacity = 41 if option.type == OPT_CURVE_KEY else 1024
+    cdef size_t size
+    cdef bytearray buffer
+    while True:
+        buffer = bytearray(capacity)
+        size = capacity
+        if zmq_getsockopt(sock._c_handle, option.option, <char *>buffer, &size) == 0:
+            break
+        if zmq_errno() != EINVAL or option.type == OPT_CURVE_KEY or capacity >= 1 << 24:
+            _raise_last("get socket option %r" % option.name)
+        capacity *= 16
+    data = bytes(buffer[:size])
+    if option.type == OPT_BYTES:
+        return data
+    return data.rstrip(b"\0").decode("utf-8", "surrogateescape")
+
+
 cdef bytes _option_bytes(SocketOption option, object value):
     if isinstance(value, str):
-        data = (<str>value).encode("utf-8")
+        data = (<str>value).encode("utf-8", "surrogateescape")    # as read back
     elif PyObject_CheckBuffer(value):
         data = bytes(value)
     else:
@@ -125,7 +144,11 @@ cdef int _set_option(Socket sock, SocketOption option, object value) except -1:
         rc = zmq_setsockopt(sock._c_handle, option.option, &uint64_value, sizeof(uint64_value))
     else:
         data = _option_bytes(option, value)
-        rc = zmq_setsockopt(sock._c_handle, option.option, <char *>data, len(data))
+        if option.type == OPT_TEXT and not data:
+            # libzmq clears a text option only when given NULL.
+            rc = zmq_setsockopt(sock._c_handle, option.option, NULL, 0)
+        else:
+            rc = zmq_setsockopt(sock._c_handle, option.option, <char *>data, len(data))
     if rc != 0:
         _raise_last("set socket option %s=%r on a %s socket"
                     % (option.name, value, SOCKET_TYPE_NAMES[sock._type]))

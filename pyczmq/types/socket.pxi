@@ -690,6 +690,9 @@ cdef class Socket(SocketOptions):
             option = SOCKET_OPTIONS.get(name[4:])
             if option is not None and option.writable:
                 return _functools.partial(option.__set__, self)
+        option = SOCKET_OPTIONS.get(name)
+        if option is not None and not option.readable:
+            raise AttributeError("socket option %r can only be set" % name)
         raise AttributeError("'pyczmq.Socket' object has no attribute %r" % name)
 
 

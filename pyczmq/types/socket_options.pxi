@@ -11,7 +11,7 @@ cdef class SocketOptions:
         "Maximum length of the queue of pending connections.")
     bindtodevice = SocketOption("bindtodevice", ZMQ_BINDTODEVICE, OPT_TEXT, READ_WRITE,
         "Network interface the socket's TCP/UDP traffic is bound to (SO_BINDTODEVICE).")
-    conflate = SocketOption("conflate", ZMQ_CONFLATE, OPT_INT, WRITE,
+    conflate = SocketOption("conflate", ZMQ_CONFLATE, OPT_INT, READ_WRITE,
         "Keep only the last message in the queues (1) or all of them (0).")
     connect_rid = SocketOption("connect_rid", ZMQ_CONNECT_RID, OPT_BYTES, WRITE,
         "Routing id given to the peer of the next connect() (ROUTER, STREAM).")
@@ -27,7 +27,7 @@ cdef class SocketOptions:
         "Act as CURVE server (1).")
     curve_serverkey = SocketOption("curve_serverkey", ZMQ_CURVE_SERVERKEY, OPT_CURVE_KEY, READ_WRITE,
         "The CURVE server's public key a client connects to: 32 bytes or 40 Z85 characters.")
-    delay_attach_on_connect = SocketOption("delay_attach_on_connect", ZMQ_DELAY_ATTACH_ON_CONNECT, OPT_INT, WRITE,
+    delay_attach_on_connect = SocketOption("delay_attach_on_connect", ZMQ_DELAY_ATTACH_ON_CONNECT, OPT_INT, READ_WRITE,
         "Deprecated alias of immediate.")
     events = SocketOption("events", ZMQ_EVENTS, OPT_INT, READ,
         "Bitmask of POLLIN/POLLOUT: what the socket can do now without blocking.")
@@ -123,8 +123,8 @@ cdef class SocketOptions:
         "STREAM: deliver empty messages on connect and disconnect (1, the default).")
     subscribe = SocketOption("subscribe", ZMQ_SUBSCRIBE, OPT_BYTES, WRITE,
         "SUB: add a subscription prefix (b\"\" subscribes to everything).")
-    tcp_accept_filter = SocketOption("tcp_accept_filter", ZMQ_TCP_ACCEPT_FILTER, OPT_TEXT, READ_WRITE,
-        "Deprecated: accept TCP connections only from this address (empty: clear).")
+    tcp_accept_filter = SocketOption("tcp_accept_filter", ZMQ_TCP_ACCEPT_FILTER, OPT_TEXT, WRITE,
+        "Deprecated: also accept TCP connections from this address (\"\" clears the list).")
     tcp_keepalive = SocketOption("tcp_keepalive", ZMQ_TCP_KEEPALIVE, OPT_INT, READ_WRITE,
         "SO_KEEPALIVE: -1 OS default, 0 off, 1 on.")
     tcp_keepalive_cnt = SocketOption("tcp_keepalive_cnt", ZMQ_TCP_KEEPALIVE_CNT, OPT_INT, READ_WRITE,
