@@ -23,14 +23,14 @@ DYNTO = 0xFFFF
 
 # libzmq releases an endpoint asynchronously after unbind() or close(); bind()
 # waits for one this process gave up in the last seconds instead of failing.
-_recently_unbound = {}
-cdef double _UNBIND_GRACE = 2.0
+_recently_unbound = {}              # endpoint -> zclock_mono() ms when given up
+cdef int64_t _UNBIND_GRACE = 2000
 
 # Likewise libzmq frees a closed socket's slot (of its 1024) asynchronously.
-cdef double _last_close = -1e9
-cdef double _SLOT_GRACE = 1.0
+cdef int64_t _last_close = -1000000
+cdef int64_t _SLOT_GRACE = 1000
 
-cdef _note_unbound(list binds, double now):
+cdef _note_unbound(list binds, int64_t now):
     """Remember endpoints just given up, so that bind() waits for them."""
     for requested, resolved in binds or ():
         _recently_unbound[requested] = _recently_unbound[resolved] = now
@@ -104,7 +104,7 @@ cdef class Socket(SocketOptions):
         # libzmq frees a closed socket's slot asynchronously: at the limit,
         # give a socket closed a moment ago the time to free its slot.
         deadline = _last_close + _SLOT_GRACE
-        while handle == NULL and zmq_errno() == EMFILE and _time.monotonic() < deadline:
+        while handle == NULL and zmq_errno() == EMFILE and zclock_mono() < deadline:
             _time.sleep(0.001)
             handle = zsys_socket(socket_type, NULL, 0)
         if handle == NULL:
@@ -128,8 +128,8 @@ cdef class Socket(SocketOptions):
         if self._c_handle != NULL and self._pid == _process_pid:
             zsys_close(self._c_handle, NULL, 0)
             self._c_handle = NULL
-            if _recently_unbound is not None:       # None during interpreter shutdown
-                _last_close = _time.monotonic()
+            _last_close = zclock_mono()
+            if self._binds and _recently_unbound is not None:   # None late in shutdown
                 _note_unbound(self._binds, _last_close)
 
     # -- state -------------------------------------------------------------
@@ -157,7 +157,7 @@ cdef class Socket(SocketOptions):
         self._closed_reason = reason
         if self._pid == _process_pid:
             zsys_close(handle, NULL, 0)
-            _last_close = _time.monotonic()
+            _last_close = zclock_mono()
             _note_unbound(self._binds, _last_close)
         self.ctx._sockets.discard(self)
         _open_sockets.discard(self)
@@ -254,15 +254,14 @@ cdef class Socket(SocketOptions):
                     break
                 port = first if port == last else port + 1
         else:
-            deadline = _time.monotonic() + _UNBIND_GRACE
             while True:
                 rc = zmq_bind(self._c_handle, address)
                 if rc == 0:
                     break
                 err = zmq_errno()
                 unbound_at = _recently_unbound.get(text)
-                if err != EADDRINUSE or unbound_at is None or _time.monotonic() > deadline \
-                        or _time.monotonic() - unbound_at > _UNBIND_GRACE:
+                if err != EADDRINUSE or unbound_at is None \
+                        or zclock_mono() - unbound_at > _UNBIND_GRACE:
                     break
                 _time.sleep(0.002)
         if rc != 0:
@@ -285,7 +284,7 @@ cdef class Socket(SocketOptions):
         if zmq_unbind(self._c_handle, text.encode("utf-8")) != 0:
             _raise_last("unbind from %r" % (endpoint,))
         _note_unbound([entry for entry in self._binds if entry[1] == text] or [(text, text)],
-                      _time.monotonic())
+                      zclock_mono())
         self._binds = [entry for entry in self._binds if entry[1] != text]
 
     def connect(self, endpoint):

@@ -1,0 +1,68 @@
+"""The package as installed: every module imports (a DRAFT symbol would fail
+here with "undefined symbol"), the .pxd files ship, and the build stops with
+one clear line when CZMQ is missing."""
+
+import importlib
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+import pyczmq
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+MODULES = ["pyczmq", "pyczmq._core", "pyczmq.types", "pyczmq.zctx", "pyczmq.zsocket",
+           "pyczmq.zsockopt", "pyczmq.zstr", "pyczmq.zframe", "pyczmq.zmsg", "pyczmq.zmq",
+           "pyczmq.perf", "pyczmq.perf.throughput"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_every_module_imports(name):
+    module = importlib.import_module(name)
+    assert module.__doc__
+
+
+def test_public_names_have_docstrings():
+    for name in pyczmq.__all__:
+        value = getattr(pyczmq, name)
+        if callable(value):
+            assert value.__doc__, name
+    for cls in (pyczmq.Context, pyczmq.Socket, pyczmq.Frame, pyczmq.Message):
+        for attribute, value in vars(cls).items():
+            if not attribute.startswith("_") and callable(value):
+                assert value.__doc__, "%s.%s" % (cls.__name__, attribute)
+
+
+def test_versions():
+    assert pyczmq.czmq_version() >= (4, 2, 0)
+    assert pyczmq.zmq_version() >= (4, 3, 0)
+
+
+def test_the_pxd_files_ship_next_to_the_modules():
+    package = pathlib.Path(pyczmq.__file__).parent
+    for relative in ["__init__.pxd", "_core.pxd", "includes/czmq.pxd", "includes/libzmq.pxd",
+                     "types/socket.pxd", "types/frame.pxd", "types/message.pxd", "types/context.pxd"]:
+        assert (package / relative).is_file(), relative
+    assert str(package.parent) in pyczmq.get_include()
+
+
+def _build(env):
+    return subprocess.run([sys.executable, "setup.py", "build_ext", "--dry-run"], cwd=ROOT,
+                          capture_output=True, text=True, env=dict(os.environ, **env), timeout=120)
+
+
+def test_build_without_czmq_says_what_to_install(tmp_path):
+    result = _build({"PKG_CONFIG_LIBDIR": str(tmp_path), "PKG_CONFIG_PATH": str(tmp_path)})
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("pyczmq: libczmq not found by pkg-config")
+    assert "apt-get install libczmq-dev" in result.stderr
+
+
+def test_build_with_a_wrong_prefix_says_so(tmp_path):
+    result = _build({"PYCZMQ_PREFIX": str(tmp_path)})
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "has no include/czmq.h" in result.stderr
