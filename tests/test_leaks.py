@@ -1,0 +1,62 @@
+"""No leaks: repeating each kind of operation many times does not grow the
+process.  A leak of a zframe, a zmsg or a socket per iteration (tens to
+hundreds of bytes of C memory, invisible to tracemalloc) shows up in the
+resident set size.  Each workload runs in its own interpreter."""
+
+import pytest
+
+from conftest import assert_clean_run, run_python
+
+PROLOGUE = """
+import gc, os, pyczmq
+from pyczmq import Frame, Message
+
+def rss():
+    gc.collect()
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+ctx = pyczmq.Context()
+a, b = ctx.socket("PAIR"), ctx.socket("PAIR")
+a.bind("inproc://leaks")
+b.connect("inproc://leaks")
+
+def run(times):
+    for _ in range(times):
+        step()
+
+"""
+
+WORKLOADS = {
+    "bytes send/recv": "def step():\n    a.send(b'x' * 100); b.recv_bytes()",
+    "multipart": "def step():\n    a.send_multipart([b'x' * 100, b'y']); b.recv_multipart()",
+    "frames": "def step():\n    a.send_frame(Frame(b'x' * 100)); b.recv_frame()",
+    "reused frame": "f = Frame(b'x' * 100)\ndef step():\n    a.send_frame(f, Frame.REUSE); b.recv_frame()",
+    "messages": "def step():\n    a.send_msg(Message(b'x' * 100, b'y')); b.recv_msg().tolist()",
+    "borrowed frames and views": (
+        "def step():\n    m = Message(b'x' * 100, b'y')\n    v = memoryview(m.first())\n"
+        "    a.send_msg(m); b.recv_msg(); v.release()"),
+    "frames never sent": "def step():\n    Frame(b'x' * 100); Message(b'x', Frame(b'y')).pop()",
+    "popstr and unwrap": (
+        "def step():\n    m = Message(b'addr', b'', b'body' * 25)\n    m.unwrap(); m.popstr()"),
+    "sockets": "def step():\n    ctx.socket('PUSH').close()",
+    "garbage-collected sockets": "def step():\n    ctx.socket('DEALER')",
+    "contexts": "def step():\n    c = pyczmq.Context(); c.socket('PAIR'); c.destroy()",
+    "option reads": "def step():\n    a.last_endpoint; a.identity; a.rcvhwm",
+    "errors": (
+        "def step():\n    try:\n        b.recv_bytes(pyczmq.zmq.DONTWAIT)\n"
+        "    except pyczmq.Again:\n        pass"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WORKLOADS))
+def test_no_growth(name):
+    result = run_python(PROLOGUE + WORKLOADS[name] + """
+run(20000)                                  # warm up: caches, free lists, arenas
+before = rss()
+run(100000)
+growth = rss() - before
+print(growth)
+assert growth < 2_000_000, "grew by %d bytes over 100000 iterations" % growth
+""", timeout=300)
+    assert_clean_run(result)
