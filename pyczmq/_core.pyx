@@ -4,7 +4,7 @@
 # the implementation in types/*.pxi.
 """pyczmq's extension types: Context, Socket, Frame, Message and the errors."""
 
-from cpython.buffer cimport (PyBUF_ANY_CONTIGUOUS, PyBUF_SIMPLE, PyBuffer_FillInfo,
+from cpython.buffer cimport (PyBUF_ANY_CONTIGUOUS, PyBUF_SIMPLE, PyBUF_WRITABLE, PyBuffer_FillInfo,
                              PyBuffer_Release, PyObject_CheckBuffer, PyObject_GetBuffer)
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
 from cpython.exc cimport PyErr_CheckSignals
@@ -13,7 +13,10 @@ from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.errno cimport EACCES, EADDRINUSE, EAGAIN, EBUSY, EINTR, EINVAL, EMFILE, ENOMEM, ENOTSOCK
 from libc.stdint cimport int64_t, uint64_t
 from libc.string cimport memcpy
-from posix.unistd cimport close, getpid
+from libc.errno cimport errno
+from posix.fcntl cimport F_SETFD, FD_CLOEXEC, fcntl
+from posix.stat cimport S_ISSOCK, fstat, struct_stat
+from posix.unistd cimport close, getpid, pipe, write
 
 import random as _random
 

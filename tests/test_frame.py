@@ -145,3 +145,62 @@ def test_init_twice_is_refused():
     frame = Frame(b"x")
     with pytest.raises(RuntimeError):
         frame.__init__(b"y")
+
+
+def test_received_frames_are_read_only(push_pull):
+    # libzmq may share a received message's data with other receivers.
+    push, pull = push_pull
+    push.send(b"y" * 100)
+    frame = pull.recv_frame()
+    view = memoryview(frame)
+    assert view.readonly
+    with pytest.raises(TypeError):
+        view[0] = 0
+    copy = frame.dup()
+    with memoryview(copy) as writable:
+        writable[0:1] = b"z"
+    assert copy.bytes()[:1] == b"z" and frame.bytes()[:1] == b"y"
+    view.release()
+
+
+def test_writing_after_a_send_never_changes_what_was_sent(push_pull):
+    push, pull = push_pull
+    frame = Frame(b"A" * 64)
+    view = memoryview(frame)
+    assert not view.readonly
+    push.send_frame(frame, Frame.REUSE)         # sent as a real copy: the view is writable
+    view[:] = b"B" * 64
+    push.send_frame(frame)
+    view[:] = b"C" * 64
+    assert pull.recv_bytes() == b"A" * 64
+    assert pull.recv_bytes() == b"B" * 64
+    view.release()
+
+
+def test_a_frame_sent_with_reuse_becomes_read_only(push_pull):
+    push, pull = push_pull
+    frame = Frame(b"A" * 64)
+    push.send_frame(frame, Frame.REUSE)         # libzmq now shares its data
+    assert memoryview(frame).readonly
+    assert pull.recv_bytes() == b"A" * 64
+
+
+def test_pub_fan_out_can_not_be_corrupted_by_one_subscriber(ctx, inproc):
+    publisher = ctx.socket("PUB")
+    publisher.bind(inproc)
+    subscribers = [ctx.socket("SUB") for _ in range(2)]
+    for subscriber in subscribers:
+        subscriber.subscribe = b""
+        subscriber.connect(inproc)
+    while not subscribers[0].poll(10) or not subscribers[1].poll(0):
+        publisher.send(b"X" * 64)
+    first, second = (subscriber.recv_frame() for subscriber in subscribers)
+    with pytest.raises(TypeError):
+        memoryview(first)[:] = b"Y" * 64
+    assert second.bytes() == b"X" * 64
+
+
+def test_frames_of_a_message_have_read_only_views():
+    message = Message(b"x" * 64)
+    with memoryview(message.first()) as view:
+        assert view.readonly

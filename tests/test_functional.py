@@ -1008,11 +1008,12 @@ def test_zmsg_dup(push_pull):
     zmsg.append(original, zframe.new(b"\x00\xff"))
     copy = zmsg.dup(original)
     assert isinstance(copy, pyczmq.Message) and copy is not original
+    assert zmsg.first(copy) is not zmsg.first(original)
+    assert zmsg.popstr(original) == "one"
     assert zmsg.send(copy, push) == 0
     assert frames_of(zmsg.recv(pull)) == [b"one", b"", b"three", b"\x00\xff"]
-    zframe.data(zmsg.first(original))[0] = ord("O")
     assert zmsg.send(original, push) == 0
-    assert frames_of(zmsg.recv(pull)) == [b"One", b"", b"three", b"\x00\xff"]
+    assert frames_of(zmsg.recv(pull)) == [b"", b"three", b"\x00\xff"]
 
 
 def test_zmsg_send_and_recv(push_pull):

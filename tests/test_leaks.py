@@ -1,18 +1,23 @@
 """No leaks: repeating each kind of operation many times does not grow the
 process.  A leak of a zframe, a zmsg or a socket per iteration (tens to
 hundreds of bytes of C memory, invisible to tracemalloc) shows up in the
-resident set size.  Each workload runs in its own interpreter."""
+resident set size.  Allocators (Python's, glibc's per-thread arenas under
+libzmq's threads) keep growing for a while before they plateau, so the test
+measures a second batch after a first: a leak grows in both.  Each workload
+runs in its own interpreter.  (A deliberate leak of one zframe per iteration
+grows the second batch by about 50 MB.)"""
 
 import pytest
 
 from conftest import assert_clean_run, run_python
 
 PROLOGUE = """
-import gc, os, pyczmq
+import gc, os, time, pyczmq
 from pyczmq import Frame, Message
 
 def rss():
     gc.collect()
+    time.sleep(0.3)     # libzmq's reaper thread frees closed sockets asynchronously
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
@@ -52,11 +57,11 @@ WORKLOADS = {
 @pytest.mark.parametrize("name", sorted(WORKLOADS))
 def test_no_growth(name):
     result = run_python(PROLOGUE + WORKLOADS[name] + """
-run(20000)                                  # warm up: caches, free lists, arenas
+run(100000)                                 # warm up: caches, free lists, arenas
 before = rss()
 run(100000)
 growth = rss() - before
 print(growth)
-assert growth < 2_000_000, "grew by %d bytes over 100000 iterations" % growth
+assert growth < 1_000_000, "grew by %d bytes over 100000 iterations" % growth
 """, timeout=300)
     assert_clean_run(result)

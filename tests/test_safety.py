@@ -67,6 +67,65 @@ def test_bad_input_raises_instead_of_aborting(name):
     assert "survived" in lines
 
 
+@pytest.mark.parametrize("setup, match", [
+    ("fd = os.open(__file__ if '__file__' in dir() else '/dev/null', os.O_RDONLY)", "not a socket"),
+    ("read_end, fd = os.pipe()", "not a socket"),
+    ("fd = 1000", "not an open file descriptor"),
+    ("plain = socket.socket(); fd = plain.fileno()", "not a listening socket"),
+    ("unix = socket.socket(socket.AF_UNIX); unix.bind('\\0pyczmq-use-fd-%d' % os.getpid()); "
+     "unix.listen(); fd = unix.fileno()", "not a tcp socket"),
+])
+def test_use_fd_must_be_a_listening_socket(setup, match):
+    # libzmq aborts when use_fd is anything else.
+    result = run_python("""
+        import os, socket, pyczmq
+        %s
+        sock = pyczmq.Context().socket("PULL")
+        try:
+            sock.use_fd = fd
+            sock.bind("tcp://127.0.0.1:*")
+        except ValueError as error:
+            print(error)
+    """ % setup)
+    assert_clean_run(result)
+    assert match in result.stdout
+
+
+def test_use_fd_with_a_listening_socket_works():
+    result = run_python("""
+        import socket, pyczmq
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        ctx = pyczmq.Context()
+        pull = ctx.socket("PULL")
+        pull.use_fd = listener.fileno()
+        pull.bind("tcp://127.0.0.1:%d" % port)
+        push = ctx.socket("PUSH")
+        push.connect("tcp://127.0.0.1:%d" % port)
+        push.send(b"through use_fd")
+        print(pull.recv())
+        ctx.destroy()
+    """)
+    assert_clean_run(result)
+    assert result.stdout == "through use_fd\n"
+
+
+def test_set_iothreads_with_a_socket_made_outside_pyczmq_does_not_abort():
+    # zsys_set_io_threads() would assert on a CZMQ socket pyczmq does not know.
+    result = run_python("""
+        import ctypes, pyczmq
+        czmq = ctypes.CDLL("libczmq.so.4")
+        czmq.zsys_socket.restype = ctypes.c_void_p
+        czmq.zsys_close.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t]
+        foreign = czmq.zsys_socket(0, None, 0)
+        pyczmq.Context(iothreads=2)
+        czmq.zsys_close(foreign, None, 0)
+    """)
+    assert_clean_run(result)
+
+
 def test_running_out_of_sockets_raises():
     # zsock_new() asserts when libzmq can make no more sockets; we raise EMFILE.
     result = run_python("""

@@ -10,4 +10,5 @@ cdef class Context:
     cdef object __weakref__
 
     cdef int _check_alive(self) except -1
+    cdef void _forget_wake_pipe(self) noexcept
     cdef int _wake_fd(self) except -1

@@ -52,6 +52,7 @@ cdef class Context:
         self._wake_write_fd = -1
         self._wake_pid = 0
         self._sockets = _weakref.WeakSet()
+        _contexts.add(self)
 
     def __init__(self, iothreads=None):
         # I/O threads belong to the process: leave them alone unless asked.
@@ -60,26 +61,35 @@ cdef class Context:
 
     def __dealloc__(self):
         # Sockets keep their Context alive, so no call can still be waiting on the pipe.
-        if self._wake_read_fd >= 0:
-            close(self._wake_read_fd)
-            close(self._wake_write_fd)
+        self._forget_wake_pipe()
 
     cdef int _check_alive(self) except -1:
         if self._destroyed:
             raise ClosedError("Context was destroyed", ENOTSOCK)
         return 0
 
+    cdef void _forget_wake_pipe(self) noexcept:
+        """Close the wake pipe if this process made it (in a forked child the
+        numbers are the parent's and may since have been reused)."""
+        if self._wake_read_fd >= 0 and self._wake_pid == _process_pid:
+            close(self._wake_read_fd)
+            close(self._wake_write_fd)
+        self._wake_read_fd = self._wake_write_fd = -1
+
     cdef int _wake_fd(self) except -1:
-        """A file descriptor that becomes readable when destroy() runs."""
-        if self._wake_pid != _process_pid:
-            # Made lazily, and again in a forked child: the parent's pipe is not ours to use.
-            if self._wake_read_fd >= 0:
-                close(self._wake_read_fd)
-                close(self._wake_write_fd)
-            self._wake_read_fd, self._wake_write_fd = _os.pipe()
+        """A file descriptor that becomes readable when destroy() runs.  Made
+        on first use with libc's pipe(), which (unlike os.pipe) keeps the GIL."""
+        cdef int fds[2]
+        if self._wake_read_fd < 0 or self._wake_pid != _process_pid:
+            self._forget_wake_pipe()
+            if pipe(fds) != 0:
+                raise OSError(errno, "can not create the Context's wake pipe")
+            fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+            fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+            self._wake_read_fd, self._wake_write_fd = fds[0], fds[1]
             self._wake_pid = _process_pid
             if self._destroyed:
-                _os.write(self._wake_write_fd, b"x")
+                write(self._wake_write_fd, b"x", 1)
         return self._wake_read_fd
 
     def set_iothreads(self, iothreads):
@@ -93,7 +103,10 @@ cdef class Context:
         if _context_started:
             raise ZMQError(EINVAL, "set_iothreads(%d): the process already has sockets, "
                            "so its %d I/O thread(s) are fixed" % (iothreads, current))
-        zsys_set_io_threads(iothreads)
+        # Not zsys_set_io_threads(): it asserts if any CZMQ socket exists, and
+        # sockets made outside pyczmq (cimport users) are invisible to us.
+        if zmq_ctx_set(context, ZMQ_IO_THREADS, iothreads) != 0:
+            _raise_last("set_iothreads(%d)" % iothreads)
 
     @property
     def iothreads(self):
@@ -156,7 +169,7 @@ cdef class Context:
             if not (<Socket>sock)._busy:
                 (<Socket>sock)._close("its Context was destroyed")
         if self._wake_pid == _process_pid and self._wake_write_fd >= 0:
-            _os.write(self._wake_write_fd, b"x")
+            write(self._wake_write_fd, b"x", 1)
 
     def __enter__(self):
         self._check_alive()

@@ -13,6 +13,7 @@ cdef class Frame:
     cdef FrameState _state
     cdef Message _owner         # the Message a borrowed frame belongs to
     cdef Py_ssize_t _exports    # live buffer exports (memoryviews)
+    cdef bint _private          # made here and never shared with libzmq: views may write
     cdef object __weakref__
 
     cdef int _check(self) except -1

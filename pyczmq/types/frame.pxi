@@ -3,10 +3,14 @@
 # Ownership: a Frame either owns its zframe (OWNED) or views one that a
 # Message owns (BORROWED, keeping the Message alive).  Sending without REUSE
 # or appending to a Message hands the zframe over; the Frame object then
-# raises ClosedError when used.  Memoryviews point straight into the zframe's
-# data; while one exists the zframe is never freed: a send transmits a copy
-# (libzmq shares the data), an append hands over a duplicate, and the zframe
-# is kept in _c_pinned until the last view is released.
+# raises ClosedError when used.
+#
+# Memoryviews point straight into the zframe's data, and while one exists the
+# zframe is never freed: a send transmits a copy, an append hands over a
+# duplicate, and the zframe is kept in _c_pinned until the last view goes.
+# libzmq shares message data between copies (zmq_msg_copy, PUB fan-out over
+# inproc), so views are writable only for a frame made here whose data was
+# never shared (_private); a writable frame is sent as a real copy.
 
 _FRAME_GONE = {
     FRAME_SENT: "Frame was sent; a sent frame can not be used again (send it with Frame.REUSE to keep it)",
@@ -16,11 +20,17 @@ _FRAME_GONE = {
 }
 
 
-cdef Frame _owned_frame(zframe_t *frame):
-    """Wrap a zframe the caller hands over."""
-    cdef Frame result = Frame.__new__(Frame)
+cdef Frame _owned_frame(zframe_t *frame, bint private):
+    """Wrap a zframe the caller hands over (freed if wrapping fails)."""
+    cdef Frame result
+    try:
+        result = Frame.__new__(Frame)
+    except BaseException:
+        zframe_destroy(&frame)
+        raise
     result._c_frame = frame
     result._state = FRAME_OWNED
+    result._private = private
     return result
 
 
@@ -42,8 +52,10 @@ cdef class Frame:
     """One message part (a CZMQ zframe), built from str, bytes or any buffer.
 
     Supports ``len()``, ``bytes()``, ``==`` and the buffer protocol: a
-    ``memoryview(frame)`` is a zero-copy, writable view of the data that stays
-    valid even if the frame is later sent or destroyed.
+    ``memoryview(frame)`` is a zero-copy view of the data that stays valid
+    even if the frame is later sent or destroyed.  It is writable for a frame
+    made here (``Frame(data)``, ``dup()``) and read-only for data libzmq may
+    share (received frames, frames sent with REUSE, frames of a Message).
     """
 
     MORE = ZFRAME_MORE
@@ -54,6 +66,7 @@ cdef class Frame:
         if self._c_frame != NULL or self._c_pinned != NULL or self._state != FRAME_OWNED:
             raise RuntimeError("Frame.__init__ called twice")
         self._c_frame = zframe_new_empty() if data is None else _new_zframe(data)
+        self._private = True
 
     def __dealloc__(self):
         if self._state == FRAME_OWNED and self._c_frame != NULL:
@@ -129,9 +142,8 @@ cdef class Frame:
         copy = zframe_dup(self._c_frame)
         if copy == NULL:
             raise MemoryError("no memory to copy a frame")
-        result = _owned_frame(copy)
         zframe_set_more(copy, zframe_more(self._c_frame))
-        return result
+        return _owned_frame(copy, True)
 
     def reset(self, data):
         """Replace the data with a copy of `data` (str, bytes or a buffer)."""
@@ -144,6 +156,7 @@ cdef class Frame:
         more = zframe_more(self._c_frame)
         zframe_destroy(&self._c_frame)
         self._c_frame = replacement
+        self._private = True
         zframe_set_more(replacement, more)
 
     def more(self):
@@ -207,8 +220,13 @@ cdef class Frame:
     # -- buffer protocol ---------------------------------------------------------
 
     def __getbuffer__(self, Py_buffer *buffer, int flags):
+        cdef bint writable = self._state == FRAME_OWNED and self._private
         self._check()
-        PyBuffer_FillInfo(buffer, self, zframe_data(self._c_frame), zframe_size(self._c_frame), 0, flags)
+        if flags & PyBUF_WRITABLE and not writable:
+            raise BufferError("this frame's data may be shared with libzmq or other receivers, "
+                              "so its views are read-only: dup() it for a writable copy")
+        PyBuffer_FillInfo(buffer, self, zframe_data(self._c_frame), zframe_size(self._c_frame),
+                          not writable, flags)
         self._exports += 1
 
     def __releasebuffer__(self, Py_buffer *buffer):

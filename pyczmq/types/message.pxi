@@ -1,10 +1,16 @@
 # Message: a multipart message, a CZMQ zmsg (a list of zframes).
 #
-# The frames that first()/next()/last()/iteration return are borrowed views:
-# the Message keeps a weak registry of them (by zframe address) so that one
-# zframe has at most one Frame object, a pop()/remove() turns that same
-# object into the owner, and sending or destroying the message releases them
-# (keeping a frame alive for any memoryview still pointing into it).
+# The frames that first()/next()/last()/iteration return are borrowed views.
+# The Message keeps them in a registry by zframe address (strong references:
+# a view and its message form an ordinary cycle, which also keeps a view that
+# a finalizer resurrects known to its message), so that one zframe has one
+# Frame object, pop()/remove() turn that same object into the owner, and
+# sending, destroying or dropping a frame releases its view (keeping the
+# zframe alive for any memoryview still pointing into it).
+#
+# Making a Python object can run arbitrary code (the cyclic GC calls
+# finalizers), which may change the message: methods do their C work first,
+# and _generation, bumped whenever frames leave, tells them if that happened.
 
 import struct as _struct
 
@@ -12,8 +18,13 @@ _SIZE_T = _struct.Struct("@N")      # zmsg_save's file format: size_t length, th
 
 
 cdef Message _owned_message(zmsg_t *msg):
-    """Wrap a zmsg the caller hands over."""
-    cdef Message result = Message.__new__(Message)
+    """Wrap a zmsg the caller hands over (freed if wrapping fails)."""
+    cdef Message result
+    try:
+        result = Message.__new__(Message)
+    except BaseException:
+        zmsg_destroy(&msg)
+        raise
     result._c_msg = msg
     return result
 
@@ -38,7 +49,7 @@ cdef class Message:
             self._add(part, False)
 
     def __dealloc__(self):
-        # Borrowed frames hold a reference to us, so none is alive here.
+        # Borrowed frames hold a reference to us: any left are garbage too.
         if self._c_msg != NULL:
             zmsg_destroy(&self._c_msg)
 
@@ -49,65 +60,77 @@ cdef class Message:
             raise ClosedError("Message was %s" % self._gone_reason)
         return 0
 
-    cdef Frame _borrowed_frame(self, zframe_t *frame):
-        """The live borrowed Frame viewing `frame`, or None."""
-        ref = self._borrowed.get(<size_t>frame)
-        return None if ref is None else ref()
-
-    cdef Frame _view(self, zframe_t *frame):
-        """A borrowed Frame for a zframe of this message (None for NULL)."""
+    cdef Frame _view(self, zframe_t *frame, size_t generation):
+        """The borrowed Frame for a zframe of this message (None for NULL).
+        `generation` is _generation when `frame` was read from the message."""
         cdef Frame result
         if frame == NULL:
             return None
-        result = self._borrowed_frame(frame)
-        if result is None:
-            result = Frame.__new__(Frame)
+        result = self._borrowed.get(<size_t>frame)
+        if result is not None:
+            return result
+        result = Frame.__new__(Frame)
+        if self._generation == generation:
             result._c_frame = frame
             result._state = FRAME_BORROWED
             result._owner = self
-            self._borrowed[<size_t>frame] = _weakref.ref(result)
-        return result
+            self._borrowed[<size_t>frame] = result
+            if self._generation == generation:
+                return result
+            self._borrowed.pop(<size_t>frame, None)
+            result._c_frame = NULL
+            result._state = FRAME_RELEASED
+            result._owner = None
+        # Code run by an allocation above took frames out of the message.
+        raise RuntimeError("the Message changed (in a finalizer or another thread) "
+                           "while a frame of it was being read")
 
     cdef Frame _adopt(self, zframe_t *frame):
         """An owning Frame for a zframe just taken out of this message: its
-        borrowed view, if one exists, becomes the owner."""
-        cdef Frame result = self._borrowed_frame(frame)
+        borrowed view, if there is one, becomes the owner."""
+        cdef Frame result = self._borrowed.pop(<size_t>frame, None)
         if result is None:
-            return _owned_frame(frame)
-        del self._borrowed[<size_t>frame]
+            return _owned_frame(frame, False)
         result._state = FRAME_OWNED
         result._owner = None
         return result
 
+    cdef void _release_view(self, zframe_t *frame, bint *pinned) noexcept:
+        """A zframe just left this message to be destroyed: release its view,
+        which keeps the zframe (sets *pinned) while memoryviews point into it."""
+        cdef Frame view = self._borrowed.pop(<size_t>frame, None)
+        pinned[0] = False
+        if view is None:
+            return
+        view._c_frame = NULL
+        view._state = FRAME_RELEASED
+        view._owner = None
+        if view._exports:
+            view._c_pinned = frame
+            pinned[0] = True
+
     cdef void _discard(self, zframe_t *frame) noexcept:
-        """Free a zframe just taken out of this message, unless a memoryview
-        of its borrowed Frame still points into it."""
-        cdef Frame view = self._borrowed_frame(frame)
-        if view is not None:
-            del self._borrowed[<size_t>frame]
-            view._c_frame = NULL
-            view._state = FRAME_RELEASED
-            view._owner = None
-            if view._exports:
-                view._c_pinned = frame
-                return
-        zframe_destroy(&frame)
+        """Free a zframe just taken out of this message, unless its view's
+        memoryviews still point into it."""
+        cdef bint pinned
+        self._release_view(frame, &pinned)
+        if not pinned:
+            zframe_destroy(&frame)
 
     cdef int _release_all(self, FrameState state) except -1:
         """Before the zmsg is destroyed: release every borrowed Frame, keeping
         the zframes that memoryviews still point into."""
         cdef Frame view
-        for ref in list(self._borrowed.values()):
-            view = ref()
-            if view is None or view._c_frame == NULL:
-                continue
+        self._generation += 1
+        views = list(self._borrowed.values())
+        self._borrowed.clear()
+        for view in views:
             if view._exports:
                 zmsg_remove(self._c_msg, view._c_frame)
                 view._c_pinned = view._c_frame
             view._c_frame = NULL
             view._state = state
             view._owner = None
-        self._borrowed.clear()
         return 0
 
     cdef int _add(self, object part, bint front) except -1:
@@ -117,6 +140,7 @@ cdef class Message:
             frame = (<Frame>part)._give(FRAME_MOVED)
         else:
             frame = _new_zframe(part)
+        self._check()               # making the frame may have run other code
         if front:
             zmsg_prepend(self._c_msg, &frame)
         else:
@@ -154,6 +178,9 @@ cdef class Message:
         cdef zframe_t *delimiter
         self._check()
         frame = (<Frame>part)._give(FRAME_MOVED) if isinstance(part, Frame) else _new_zframe(part)
+        if self._c_msg == NULL:         # making the frame ran code that destroyed us
+            zframe_destroy(&frame)
+            self._check()
         delimiter = zframe_new_empty()
         zmsg_prepend(self._c_msg, &delimiter)
         zmsg_prepend(self._c_msg, &frame)
@@ -165,66 +192,94 @@ cdef class Message:
         cdef zframe_t *frame
         self._check()
         frame = zmsg_pop(self._c_msg)
-        return None if frame == NULL else self._adopt(frame)
+        if frame == NULL:
+            return None
+        self._generation += 1
+        return self._adopt(frame)
 
     def popstr(self):
         """Remove the first frame and return its data as str, or None."""
         cdef zframe_t *frame
+        cdef bint pinned
         self._check()
         frame = zmsg_pop(self._c_msg)
         if frame == NULL:
             return None
-        text = _decode(<char *>zframe_data(frame), zframe_size(frame))
-        self._discard(frame)
-        return text
+        self._generation += 1
+        self._release_view(frame, &pinned)
+        try:
+            return _decode(<char *>zframe_data(frame), zframe_size(frame))
+        finally:
+            if not pinned:
+                zframe_destroy(&frame)
 
     def unwrap(self):
         """Pop the first frame (an address) and, if the next one is empty, drop it."""
+        cdef zframe_t *address
         cdef zframe_t *delimiter
-        address = self.pop()
+        self._check()
+        address = zmsg_pop(self._c_msg)
+        if address == NULL:
+            return None
         delimiter = zmsg_first(self._c_msg)
         if delimiter != NULL and zframe_size(delimiter) == 0:
             self._discard(zmsg_pop(self._c_msg))
-        return address
+        self._generation += 1
+        return self._adopt(address)
 
     def remove(self, Frame frame not None):
-        """Take a frame of this message out of it; the Frame object then owns it."""
+        """Take a frame of this message out of it; the Frame object then owns it.
+        A frame that is not in this message is left alone."""
+        cdef size_t before
         self._check()
         frame._check()
         if frame._state != FRAME_BORROWED or frame._owner is not self:
             return
+        before = zmsg_size(self._c_msg)
         zmsg_remove(self._c_msg, frame._c_frame)
-        del self._borrowed[<size_t>frame._c_frame]
-        frame._state = FRAME_OWNED
-        frame._owner = None
+        if zmsg_size(self._c_msg) == before:
+            return
+        self._generation += 1
+        self._adopt(frame._c_frame)
 
     # -- reading -----------------------------------------------------------------
 
     def first(self):
         """The first frame (borrowed), or None; also moves the cursor to it."""
         self._check()
-        return self._view(zmsg_first(self._c_msg))
+        return self._view(zmsg_first(self._c_msg), self._generation)
 
     def next(self):
         """The frame after the cursor (borrowed), or None."""
         self._check()
-        return self._view(zmsg_next(self._c_msg))
+        return self._view(zmsg_next(self._c_msg), self._generation)
 
     def last(self):
         """The last frame (borrowed), or None."""
         self._check()
-        return self._view(zmsg_last(self._c_msg))
+        return self._view(zmsg_last(self._c_msg), self._generation)
 
     def frames(self):
         """All frames, borrowed, as a list (moves the cursor to the end)."""
         cdef zframe_t *frame
+        cdef zframe_t **pointers
+        cdef size_t count, index = 0
+        cdef size_t generation
         self._check()
-        result = []
-        frame = zmsg_first(self._c_msg)
-        while frame != NULL:
-            result.append(self._view(frame))
-            frame = zmsg_next(self._c_msg)
-        return result
+        count = zmsg_size(self._c_msg)
+        pointers = <zframe_t **>PyMem_Malloc((count + 1) * sizeof(zframe_t *))
+        if pointers == NULL:
+            raise MemoryError()
+        try:
+            frame = zmsg_first(self._c_msg)
+            while frame != NULL:
+                pointers[index] = frame
+                index += 1
+                frame = zmsg_next(self._c_msg)
+            generation = self._generation
+            return [self._view(pointers[index], generation) for index in range(count)]
+        finally:
+            PyMem_Free(pointers)
 
     def __iter__(self):
         return iter(self.frames())
@@ -280,8 +335,8 @@ cdef class Message:
         """Free the message and its frames now."""
         self._check()
         self._release_all(FRAME_RELEASED)
-        zmsg_destroy(&self._c_msg)
         self._gone_reason = "destroyed"
+        zmsg_destroy(&self._c_msg)
 
     # -- files -------------------------------------------------------------------
 

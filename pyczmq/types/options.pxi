@@ -108,6 +108,34 @@ cdef object _get_option_bytes(Socket sock, SocketOption option):
     return data.rstrip(b"\0").decode("utf-8", "surrogateescape")
 
 
+cdef extern from "sys/socket.h" nogil:
+    ctypedef unsigned int socklen_t
+    int getsockopt(int fd, int level, int name, void *value, socklen_t *length)
+    enum: SOL_SOCKET, SO_ACCEPTCONN, SO_DOMAIN, AF_INET, AF_INET6, AF_UNIX
+
+
+cdef int _check_use_fd(int fd, str transport) except -1:
+    """libzmq aborts when the file descriptor given as use_fd is not a
+    listening socket of the transport's family: refuse it first."""
+    cdef struct_stat status
+    cdef int listening = 0, family = 0
+    cdef socklen_t length = sizeof(int)
+    if fd == -1:
+        return 0
+    if fd < 0 or fstat(fd, &status) != 0:
+        raise ValueError("use_fd %d is not an open file descriptor" % fd)
+    if not S_ISSOCK(status.st_mode):
+        raise ValueError("use_fd %d is not a socket" % fd)
+    if getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &length) != 0 or not listening:
+        raise ValueError("use_fd %d is not a listening socket" % fd)
+    length = sizeof(int)
+    getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &family, &length)
+    if transport == "tcp" and family not in (AF_INET, AF_INET6) \
+            or transport == "ipc" and family != AF_UNIX:
+        raise ValueError("use_fd %d is not a %s socket" % (fd, transport))
+    return 0
+
+
 cdef bytes _option_bytes(SocketOption option, object value):
     if isinstance(value, str):
         data = (<str>value).encode("utf-8", "surrogateescape")    # as read back
@@ -135,6 +163,8 @@ cdef int _set_option(Socket sock, SocketOption option, object value) except -1:
         raise TypeError("socket option %r takes an int, not %s" % (option.name, type(value).__name__))
     if option.type == OPT_INT:
         int_value = value
+        if option.option == ZMQ_USE_FD:
+            _check_use_fd(int_value, None)
         rc = zmq_setsockopt(sock._c_handle, option.option, &int_value, sizeof(int_value))
     elif option.type == OPT_INT64:
         int64_value = value

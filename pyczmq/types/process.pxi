@@ -13,6 +13,7 @@ zsys_handler_set(NULL)
 cdef pid_t _process_pid = getpid()      # kept current by the at-fork hook
 cdef bint _context_started = False      # a socket exists or existed in this process
 _open_sockets = _weakref.WeakSet()      # every open Socket of this process
+_contexts = _weakref.WeakSet()          # every Context (their wake pipes, at fork)
 
 
 cdef void *_zsys_context() except NULL:
@@ -28,6 +29,10 @@ def _after_fork_in_child():
     # signal handling back on; the child starts with a fresh context.
     global _process_pid, _context_started
     zsys_handler_set(NULL)
+    for context in list(_contexts):
+        # Our copies of the parent's wake pipes: close them now, before their
+        # numbers can be reused for the child's own files.
+        (<Context>context)._forget_wake_pipe()
     _process_pid = getpid()
     _context_started = False
     _open_sockets.clear()       # the parent's sockets are not ours to close

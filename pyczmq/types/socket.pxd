@@ -7,7 +7,8 @@ cdef class Socket(SocketOptions):
     cdef readonly Context ctx
     cdef int _type
     cdef pid_t _pid             # process that created the handle
-    cdef bint _busy             # a call on this socket has released the GIL
+    cdef bint _busy             # a call is waiting (GIL released) or mid-message
+    cdef bint _sending_more     # the last part sent had MORE: the next one ends no wait
     cdef str _closed_reason
     cdef list _binds            # [(requested endpoint, resolved endpoint)]
     cdef list _connects
@@ -20,7 +21,7 @@ cdef class Socket(SocketOptions):
     cdef int _poll(self, short events, long timeout, bint interruptible) except -1
     cdef int _wait(self, short events, bint interruptible) except -1
     cdef str _last_endpoint(self)
-    cdef int _send_part(self, zmq_msg_t *msg, int flags, bint interruptible) except -1
+    cdef int _send_part(self, zmq_msg_t *msg, int flags) except -1
     cdef int _recv_part(self, zmq_msg_t *msg, int flags, bint interruptible) except -1
     cdef int send_buffer(self, const void *data, size_t size, int flags) except -1
     cdef bytes recv_bytes_c(self, int flags)

@@ -135,7 +135,7 @@ cdef class Socket(SocketOptions):
     # -- state -------------------------------------------------------------
 
     cdef int _check(self) except -1:
-        if self._c_handle == NULL or self._busy or self._pid != _process_pid:
+        if self._c_handle == NULL or self._busy or self._pid != _process_pid or self.ctx._destroyed:
             return self._raise_unusable()
         return 0
 
@@ -145,8 +145,12 @@ cdef class Socket(SocketOptions):
         if self._pid != _process_pid:
             raise ClosedError("Socket belongs to process %d: a forked child must make its own"
                               % self._pid, ENOTSOCK)
-        raise ZMQError(EBUSY, "Socket is in use by a blocking call in another thread "
-                       "(a ZeroMQ socket must be used by one thread at a time)")
+        if self._busy:
+            raise ZMQError(EBUSY, "Socket is in use by a blocking call in another thread "
+                           "(a ZeroMQ socket must be used by one thread at a time)")
+        # Its Context was destroyed while another thread was using it.
+        self._close("its Context was destroyed")
+        raise ClosedError("Socket is closed (its Context was destroyed)", ENOTSOCK)
 
     cdef int _close(self, str reason) except -1:
         cdef void *handle = self._c_handle
@@ -232,9 +236,14 @@ cdef class Socket(SocketOptions):
         a random one; ``*[first-last]`` or ``![first-last]`` sets the range.
         """
         cdef bytes address = _endpoint_bytes(endpoint)
-        cdef int rc = -1, err = 0
+        cdef int rc = -1, err = 0, use_fd = -1
+        cdef size_t size = sizeof(int)
         self._check()
         text = address.decode("utf-8")
+        if text.startswith(("tcp://", "ipc://")):
+            # The descriptor may have been closed or reused since it was set.
+            zmq_getsockopt(self._c_handle, ZMQ_USE_FD, &use_fd, &size)
+            _check_use_fd(use_fd, text[:3])
         match = _EPHEMERAL_ENDPOINT.match(text)
         if match:
             host, operator, first, last = match.groups()
@@ -313,6 +322,10 @@ cdef class Socket(SocketOptions):
         return buffer[:size].rstrip(b"\0").decode("utf-8", "replace")
 
     # -- waiting ---------------------------------------------------------------
+    #
+    # While a call waits, _busy is set: Python code that runs meanwhile (a
+    # signal handler, a finalizer, another thread) gets EBUSY instead of
+    # closing or using the socket under the wait; Context.destroy() wakes it.
 
     cdef int _poll(self, short events, long timeout, bint interruptible) except -1:
         """Wait, GIL released, until the socket has `events` (1) or `timeout` ms
@@ -322,35 +335,37 @@ cdef class Socket(SocketOptions):
         cdef zmq_pollitem_t items[2]
         cdef int rc, err
         cdef int64_t deadline = zclock_mono() + timeout if timeout > 0 else 0
-        items[0].socket = self._c_handle
-        items[0].fd = 0
-        items[0].events = events
-        items[1].socket = NULL
-        items[1].fd = self.ctx._wake_fd()
-        items[1].events = ZMQ_POLLIN
-        while True:
-            items[0].revents = 0
-            items[1].revents = 0
-            self._busy = True
-            with nogil:
-                rc = zmq_poll(items, 2, timeout)
-            self._busy = False
-            if rc > 0:
-                if items[1].revents:
+        cdef bint was_busy = self._busy
+        self._busy = True
+        try:
+            items[1].socket = NULL
+            items[1].fd = self.ctx._wake_fd()
+            items[1].events = ZMQ_POLLIN
+            items[0].fd = 0
+            items[0].events = events
+            while True:
+                items[0].socket = self._c_handle
+                items[0].revents = items[1].revents = 0
+                with nogil:
+                    rc = zmq_poll(items, 2, timeout)
+                err = zmq_errno()
+                if self.ctx._destroyed:
                     self._close("its Context was destroyed")
                     raise ContextTerminated(ETERM, "the socket's Context was destroyed")
-                return 1
-            if rc == 0:
-                return 0
-            err = zmq_errno()
-            if err != EINTR:
-                return _raise_zmq(err, "poll")
-            if interruptible:
-                PyErr_CheckSignals()
-            if timeout > 0:
-                timeout = max(0, deadline - zclock_mono())
-                if timeout == 0:
+                if rc > 0:
+                    return 1
+                if rc == 0:
                     return 0
+                if err != EINTR:
+                    return _raise_zmq(err, "poll")
+                if interruptible:
+                    PyErr_CheckSignals()
+                if timeout > 0:
+                    timeout = max(0, deadline - zclock_mono())
+                    if timeout == 0:
+                        return 0
+        finally:
+            self._busy = was_busy
 
     cdef int _wait(self, short events, bint interruptible) except -1:
         """_poll() for up to the socket's rcvtimeo (POLLIN) or sndtimeo (POLLOUT)."""
@@ -368,22 +383,32 @@ cdef class Socket(SocketOptions):
         self._check()
         return bool(self._poll(ZMQ_POLLIN, timeout, True))
 
-    # -- bytes and strings -----------------------------------------------------
+    # -- sending and receiving one part ----------------------------------------
+    #
+    # The first part of a message may wait for room (or fail with Again under
+    # DONTWAIT).  The rest of a message is sent as libzmq's blocking send does:
+    # it never waits, and if the only peer went away mid-message libzmq drops
+    # the remaining parts (EAGAIN here) -- polling for room then would hang.
 
-    cdef int _send_part(self, zmq_msg_t *msg, int flags, bint interruptible) except -1:
+    cdef int _send_part(self, zmq_msg_t *msg, int flags) except -1:
         """Send one part; `flags`: ZMQ_SNDMORE | ZMQ_DONTWAIT.  The caller keeps
         `msg` (empty after a send) and closes it."""
         cdef int err
+        cdef bint first = not self._sending_more
         while True:
             if zmq_msg_send(msg, self._c_handle, flags | ZMQ_DONTWAIT) >= 0:
-                return 0
+                break
             err = zmq_errno()
             if err == EINTR:
                 continue
+            if err == EAGAIN and not first:
+                break                   # dropped by libzmq, as its blocking send would
             if err != EAGAIN or flags & ZMQ_DONTWAIT:
                 return _raise_zmq(err, "send")
-            if not self._wait(ZMQ_POLLOUT, interruptible):
+            if not self._wait(ZMQ_POLLOUT, True):
                 raise Again(EAGAIN, "send: sndtimeo expired")
+        self._sending_more = flags & ZMQ_SNDMORE
+        return 0
 
     cdef int _recv_part(self, zmq_msg_t *msg, int flags, bint interruptible) except -1:
         """Receive one part into the initialised `msg` (the caller closes it).
@@ -410,7 +435,7 @@ cdef class Socket(SocketOptions):
             return _raise_last("send")
         memcpy(zmq_msg_data(&msg), data, size)
         try:
-            self._send_part(&msg, flags, True)
+            self._send_part(&msg, flags)
         finally:
             zmq_msg_close(&msg)
         return 0
@@ -426,6 +451,8 @@ cdef class Socket(SocketOptions):
             return PyBytes_FromStringAndSize(<char *>zmq_msg_data(&msg), zmq_msg_size(&msg))
         finally:
             zmq_msg_close(&msg)
+
+    # -- bytes and strings -----------------------------------------------------
 
     def send(self, data, int flags=0):
         """Send str (as UTF-8), bytes or any buffer as one message part.
@@ -468,10 +495,8 @@ cdef class Socket(SocketOptions):
         cdef Py_ssize_t count, index, acquired = 0
         cdef Py_buffer *views
         cdef zmq_msg_t msg
-        cdef int part_flags
         if flags & ~_SEND_FLAGS:
             raise ValueError("send flags must be a combination of SNDMORE and DONTWAIT, not %d" % flags)
-        self._check()
         if not isinstance(parts, (list, tuple)):
             parts = list(parts)
         count = len(parts)
@@ -484,19 +509,21 @@ cdef class Socket(SocketOptions):
             for index in range(count):
                 _get_buffer(parts[index], &views[index])
                 acquired += 1
-            for index in range(count):
-                if zmq_msg_init_size(&msg, views[index].len) != 0:
-                    _raise_last("send_multipart")
-                memcpy(zmq_msg_data(&msg), views[index].buf, views[index].len)
-                # Only the first part may wait or stop: the rest of a message
-                # never blocks in libzmq, and leaving it half-sent would corrupt it.
-                part_flags = flags if index == 0 else flags & ~ZMQ_DONTWAIT
-                if index < count - 1:
-                    part_flags |= ZMQ_SNDMORE
-                try:
-                    self._send_part(&msg, part_flags, index == 0)
-                finally:
-                    zmq_msg_close(&msg)
+            # Only C runs from here on, but for the waits: no other Python code
+            # can reach the socket in the middle of the message.
+            self._check()
+            self._busy = True
+            try:
+                for index in range(count):
+                    if zmq_msg_init_size(&msg, views[index].len) != 0:
+                        _raise_last("send_multipart")
+                    memcpy(zmq_msg_data(&msg), views[index].buf, views[index].len)
+                    try:
+                        self._send_part(&msg, flags | ZMQ_SNDMORE if index < count - 1 else flags)
+                    finally:
+                        zmq_msg_close(&msg)
+            finally:
+                self._busy = False
         finally:
             for index in range(acquired):
                 PyBuffer_Release(&views[index])
@@ -506,51 +533,84 @@ cdef class Socket(SocketOptions):
         """Receive all parts of the next message as a list of bytes.  With
         ``DONTWAIT`` raises Again when nothing is waiting."""
         cdef zmq_msg_t msg
+        cdef bint more = False      # True while the rest of a message waits
         if flags & ~ZMQ_DONTWAIT:
             raise ValueError("recv flags must be 0 or DONTWAIT, not %d" % flags)
         self._check()
         parts = []
         zmq_msg_init(&msg)
+        self._busy = True           # allocations below may run other Python code
         try:
             if not self._recv_part(&msg, flags, True):
                 raise Again(EAGAIN, "recv: nothing to receive")
             while True:
+                more = zmq_msg_more(&msg)
                 parts.append(PyBytes_FromStringAndSize(<char *>zmq_msg_data(&msg), zmq_msg_size(&msg)))
-                if not zmq_msg_more(&msg):
+                if not more:
                     return parts
                 self._recv_part(&msg, 0, False)
+        except BaseException:
+            # Never leave the rest of a message behind to be read as a new one.
+            while more and self._c_handle != NULL \
+                    and zmq_msg_recv(&msg, self._c_handle, ZMQ_DONTWAIT) >= 0:
+                more = zmq_msg_more(&msg)
+            raise
         finally:
+            self._busy = False
             zmq_msg_close(&msg)
 
     # -- frames and messages -----------------------------------------------------
 
     cdef int _send_frame(self, Frame frame, int flags) except -1:
         cdef int err, zflags
-        cdef bint reuse = flags & ZFRAME_REUSE, copy
+        cdef bint reuse = flags & ZFRAME_REUSE, deep_copy, share
+        cdef zframe_t *copy = NULL
         if flags & ~_FRAME_FLAGS:
             raise ValueError("frame flags must be a combination of Frame.MORE, Frame.REUSE "
                              "and Frame.DONTWAIT, not %d" % flags)
         self._check()
         while True:
-            # Checked on every pass: another thread may use the frame while we wait.
+            # Checked on every pass: Python code may use the frame while we wait.
             if reuse:
                 frame._check()
             else:
                 frame._check_owned("send")
-            # A frame with live memoryviews is sent as a copy and kept for them.
-            copy = reuse or frame._exports > 0
-            zflags = (flags & ZFRAME_MORE) | ZFRAME_DONTWAIT | (ZFRAME_REUSE if copy else 0)
-            if zframe_send(&frame._c_frame, self._c_handle, zflags) == 0:
+            # Writable memoryviews must not see the copy libzmq shares, so a
+            # frame they point into is sent as a real copy; read-only views
+            # and REUSE share the data (zmq_msg_copy).
+            deep_copy = frame._exports > 0 and frame._private
+            share = not deep_copy and (reuse or frame._exports > 0)
+            zflags = (flags & ZFRAME_MORE) | (ZFRAME_REUSE if share else 0)
+            if self._sending_more:
+                zflags &= ~ZFRAME_DONTWAIT      # the rest of a message: see _send_part
+            else:
+                zflags |= ZFRAME_DONTWAIT
+            if deep_copy:
+                copy = zframe_dup(frame._c_frame)
+                if copy == NULL:
+                    raise MemoryError("no memory to copy a frame")
+                if zframe_send(&copy, self._c_handle, zflags) == 0:
+                    break
+                err = zmq_errno()
+                zframe_destroy(&copy)
+            elif zframe_send(&frame._c_frame, self._c_handle, zflags) == 0:
                 break
-            err = zmq_errno()
+            else:
+                err = zmq_errno()
             if err == EINTR:
                 continue
+            if err == EAGAIN and self._sending_more:
+                break
             if err != EAGAIN or flags & ZFRAME_DONTWAIT:
                 return _raise_zmq(err, "send_frame")
             if not self._wait(ZMQ_POLLOUT, True):
                 raise Again(EAGAIN, "send_frame: sndtimeo expired")
-        if not reuse:
-            if copy:
+        self._sending_more = flags & ZFRAME_MORE
+        if reuse:
+            if share:
+                frame._private = False          # libzmq now shares its data
+        else:
+            if frame._c_frame != NULL:          # kept for its memoryviews
                 frame._c_pinned = frame._c_frame
                 frame._c_frame = NULL
             frame._state = FRAME_SENT
@@ -563,7 +623,7 @@ cdef class Socket(SocketOptions):
         while True:
             received = zframe_recv_nowait(self._c_handle)
             if received != NULL:
-                return _owned_frame(received)
+                return _owned_frame(received, False)
             err = zmq_errno()
             if err == EINTR:
                 continue
@@ -592,41 +652,51 @@ cdef class Socket(SocketOptions):
         cdef zframe_t *frame
         cdef Frame view
         cdef int err, flags
-        cdef bint copy, first = True
-        cdef size_t key
+        cdef bint share
         self._check()
         message._check()
-        # Detached while sending, so another thread can not change it meanwhile.
+        # Detached while sending, so that nothing else can change it meanwhile,
+        # and the socket busy, so that nothing else sends mid-message.
         msg = message._c_msg
         message._c_msg = NULL
-        message._gone_reason = "being sent by another thread"
+        message._gone_reason = "being sent"
+        message._generation += 1
+        self._busy = True
         try:
             while zmsg_size(msg) > 0:
                 frame = zmsg_pop(msg)
-                key = <size_t>frame
-                view = message._borrowed_frame(frame)
-                # A frame with live memoryviews is sent as a copy and kept for them.
-                copy = view is not None and view._exports > 0
-                flags = (ZFRAME_MORE if zmsg_size(msg) > 0 else 0) | ZFRAME_DONTWAIT
-                if copy:
-                    flags |= ZFRAME_REUSE
-                while zframe_send(&frame, self._c_handle, flags) != 0:
+                view = message._borrowed.get(<size_t>frame)
+                while True:
+                    # Views of a message's frames are read-only, so sharing
+                    # the data with libzmq (REUSE) is safe while they exist.
+                    share = view is not None and view._exports > 0
+                    flags = ZFRAME_MORE if zmsg_size(msg) > 0 else 0
+                    if share:
+                        flags |= ZFRAME_REUSE
+                    if not self._sending_more:
+                        flags |= ZFRAME_DONTWAIT
+                    if zframe_send(&frame, self._c_handle, flags) == 0:
+                        break
                     err = zmq_errno()
                     if err == EINTR:
                         continue
+                    if err == EAGAIN and self._sending_more:
+                        if not share:
+                            zframe_destroy(&frame)  # dropped by libzmq
+                        break
                     if err != EAGAIN:
                         zmsg_prepend(msg, &frame)
                         _raise_zmq(err, "send_msg")
                     try:
-                        if not self._wait(ZMQ_POLLOUT, first):
+                        if not self._wait(ZMQ_POLLOUT, True):
                             raise Again(EAGAIN, "send_msg: sndtimeo expired")
                     except BaseException:
                         zmsg_prepend(msg, &frame)
                         raise
-                first = False
+                self._sending_more = zmsg_size(msg) > 0
                 if view is not None:
-                    del message._borrowed[key]
-                    view._c_pinned = frame      # NULL unless sent as a copy
+                    del message._borrowed[<size_t>view._c_frame]
+                    view._c_pinned = frame      # NULL unless sent as a shared copy
                     view._c_frame = NULL
                     view._state = FRAME_RELEASED
                     view._owner = None
@@ -634,9 +704,10 @@ cdef class Socket(SocketOptions):
             message._c_msg = msg
             message._gone_reason = None
             raise
+        finally:
+            self._busy = False
         zmsg_destroy(&msg)
         message._gone_reason = "sent; a sent message can not be used again"
-        message._borrowed.clear()
         return 0
 
     cdef Message _recv_message(self, bint nowait):
@@ -645,6 +716,7 @@ cdef class Socket(SocketOptions):
         cdef int err
         cdef bint more = True
         self._check()
+        self._busy = True
         try:
             while more:
                 frame = zframe_recv_nowait(self._c_handle)
@@ -667,6 +739,8 @@ cdef class Socket(SocketOptions):
             if msg != NULL:
                 zmsg_destroy(&msg)
             raise
+        finally:
+            self._busy = False
         return _owned_message(msg)
 
     def send_msg(self, Message msg not None):
