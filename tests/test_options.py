@@ -2,6 +2,7 @@
 readable option, round trips, the effect of write-only options, errors,
 pyczmq.zsockopt, crash safety and the Context's defaults."""
 
+import atexit
 import ctypes
 import ctypes.util
 import errno
@@ -108,6 +109,12 @@ SERVER_PUBLIC = "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7"
 SERVER_SECRET = "JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6"
 
 # A valid, non-default value for every writable option.
+# use_fd must name a listening socket (anything else aborts libzmq, so pyczmq refuses it).
+_LISTENER = pysocket.socket()
+_LISTENER.bind(("127.0.0.1", 0))
+_LISTENER.listen()
+atexit.register(_LISTENER.close)
+
 VALUES = {
     "affinity": 3, "backlog": 7, "bindtodevice": "lo", "conflate": 1,
     "connect_rid": b"peer", "connect_routing_id": b"peer", "connect_timeout": 250,
@@ -128,7 +135,7 @@ VALUES = {
     "socks_proxy": "proxy.example:1080", "stream_notify": 0, "subscribe": b"t",
     "tcp_accept_filter": "127.0.0.1", "tcp_keepalive": 1, "tcp_keepalive_cnt": 5,
     "tcp_keepalive_idle": 60, "tcp_keepalive_intvl": 10, "tcp_maxrt": 5000, "tos": 40,
-    "unsubscribe": b"t", "use_fd": 7, "vmci_buffer_max_size": 8192,
+    "unsubscribe": b"t", "use_fd": _LISTENER.fileno(), "vmci_buffer_max_size": 8192,
     "vmci_buffer_min_size": 128, "vmci_buffer_size": 4096, "vmci_connect_timeout": 100,
     "xpub_manual": 1, "xpub_nodrop": 1, "xpub_verbose": 1, "xpub_verboser": 1,
     "xpub_welcome_msg": b"hello", "zap_domain": "global",
@@ -808,7 +815,7 @@ REJECTED = [    # (option, socket type, value) libzmq 4.3.4 refuses with EINVAL
     ("rcvtimeo", "DEALER", -2), ("sndtimeo", "DEALER", -2),
     ("rate", "DEALER", 0), ("multicast_hops", "DEALER", 0), ("multicast_maxtpdu", "DEALER", 0),
     ("reconnect_ivl", "DEALER", -2), ("reconnect_ivl_max", "DEALER", -1),
-    ("backlog", "DEALER", -1), ("tos", "DEALER", -1), ("use_fd", "DEALER", -2),
+    ("backlog", "DEALER", -1), ("tos", "DEALER", -1),
     ("immediate", "DEALER", 2), ("ipv6", "DEALER", 2), ("curve_server", "DEALER", 2),
     ("plain_server", "DEALER", -1), ("conflate", "PULL", 2), ("tcp_keepalive", "DEALER", 2),
     ("heartbeat_timeout", "DEALER", -1),    # although -1 is its default
