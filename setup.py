@@ -133,7 +133,9 @@ setup(
         "pyczmq": ["*.pxd", "*.pyx", "*.pyi", "py.typed"],
         "pyczmq.includes": ["*.pxd"],
         "pyczmq.types": ["*.pxd", "*.pxi"],
+        "pyczmq.perf": ["*.c"],
     },
+    exclude_package_data={"pyczmq": ["*.c"]},        # Cython's generated C
     ext_modules=extensions(),
     zip_safe=False,
 )

@@ -20,6 +20,8 @@ from posix.unistd cimport close, getpid, pipe, write
 
 import random as _random
 
+from pyczmq.includes.zframe_access cimport pyczmq_zframe_layout_ok, pyczmq_zframe_msg
+
 cdef extern from "Python.h":
     const char *PyUnicode_AsUTF8AndSize(object unicode, Py_ssize_t *size) except NULL
 

@@ -15,7 +15,7 @@ import pyczmq
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 MODULES = ["pyczmq", "pyczmq._core", "pyczmq.types", "pyczmq.zctx", "pyczmq.zsocket",
            "pyczmq.zsockopt", "pyczmq.zstr", "pyczmq.zframe", "pyczmq.zmsg", "pyczmq.zmq",
-           "pyczmq.perf", "pyczmq.perf.throughput"]
+           "pyczmq.perf", "pyczmq.perf.cli", "pyczmq.perf.worker", "pyczmq.perf.native"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -1,3 +1,5 @@
-from pyczmq.perf.throughput import main
+import sys
 
-main()
+from pyczmq.perf.cli import main
+
+sys.exit(main())

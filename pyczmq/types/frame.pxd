@@ -5,6 +5,13 @@ cdef enum FrameState:
     FRAME_MOVED         # handed to a Message
     FRAME_DESTROYED     # destroy() was called
     FRAME_RELEASED      # was borrowed; its message has since let go of it
+    FRAME_SENDING       # its data is on the way to a socket that may wait for room
+
+
+cdef enum FrameData:    # how a zmq_msg_t gets a zframe's data
+    DATA_TAKE           # moved out: the zframe is left empty
+    DATA_SHARE          # zmq_msg_copy: libzmq shares the bytes
+    DATA_COPY           # copied
 
 
 cdef class Frame:

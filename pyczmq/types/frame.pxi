@@ -12,11 +12,59 @@
 # inproc), so views are writable only for a frame made here whose data was
 # never shared (_private); a writable frame is sent as a real copy.
 
+# Whether zframes can be entered directly (include/pyczmq_zframe.h); if this
+# CZMQ's layout differs, data is copied in and out through the public API.
+cdef bint _zframe_direct = pyczmq_zframe_layout_ok()
+ZFRAME_DIRECT = _zframe_direct
+
+
+cdef zframe_t *_zframe_from_msg(zmq_msg_t *msg) except NULL:
+    """A new zframe holding a received message part (moved out of `msg`, which
+    is left empty) and its MORE flag."""
+    cdef zframe_t *frame
+    cdef int more = zmq_msg_more(msg)
+    if _zframe_direct:
+        frame = zframe_new_empty()
+        zmq_msg_move(pyczmq_zframe_msg(frame), msg)
+    else:
+        frame = zframe_new(zmq_msg_data(msg), zmq_msg_size(msg))
+        if frame == NULL:
+            raise MemoryError("no memory for a %d-byte frame" % zmq_msg_size(msg))
+    zframe_set_more(frame, more)
+    return frame
+
+
+cdef int _msg_from_zframe(zframe_t *frame, zmq_msg_t *msg, FrameData how) except -1:
+    """Put a zframe's data into the initialised, empty `msg`, as `how` says
+    (without direct access, always as a copy)."""
+    cdef size_t size
+    if _zframe_direct and how != DATA_COPY:
+        if how == DATA_TAKE:
+            zmq_msg_move(msg, pyczmq_zframe_msg(frame))
+        elif zmq_msg_copy(msg, pyczmq_zframe_msg(frame)) != 0:
+            return _raise_last("copy a frame")
+        return 0
+    size = zframe_size(frame)
+    zmq_msg_close(msg)
+    if zmq_msg_init_size(msg, size) != 0:
+        zmq_msg_init(msg)
+        raise MemoryError("no memory to copy a %d-byte frame" % size)
+    memcpy(zmq_msg_data(msg), zframe_data(frame), size)
+    return 0
+
+
+cdef void _zframe_give_back(zframe_t *frame, zmq_msg_t *msg) noexcept:
+    """Undo a DATA_TAKE whose send failed: the data goes back into the zframe."""
+    if _zframe_direct:
+        zmq_msg_move(pyczmq_zframe_msg(frame), msg)
+
+
 _FRAME_GONE = {
     FRAME_SENT: "Frame was sent; a sent frame can not be used again (send it with Frame.REUSE to keep it)",
     FRAME_MOVED: "Frame was handed to a Message, which now owns it",
     FRAME_DESTROYED: "Frame was destroyed",
     FRAME_RELEASED: "Frame belonged to a Message that has since sent, destroyed or dropped it",
+    FRAME_SENDING: "Frame is being sent (by another thread, or by a call this code interrupted)",
 }
 
 
@@ -79,6 +127,8 @@ cdef class Frame:
     cdef int _check(self) except -1:
         if self._c_frame == NULL:
             raise ClosedError(_FRAME_GONE.get(self._state, "Frame is empty"))
+        if self._state == FRAME_BORROWED and self._owner._c_msg == NULL:
+            raise ClosedError("Frame belongs to a Message that is being sent")
         return 0
 
     cdef int _check_owned(self, str action) except -1:
@@ -209,7 +259,8 @@ cdef class Frame:
     def __repr__(self):
         if self._c_frame == NULL:
             state = {FRAME_SENT: "sent", FRAME_MOVED: "moved to a message",
-                     FRAME_DESTROYED: "destroyed", FRAME_RELEASED: "released"}[self._state]
+                     FRAME_DESTROYED: "destroyed", FRAME_RELEASED: "released",
+                     FRAME_SENDING: "being sent"}[self._state]
             return "<pyczmq.Frame %s at %#x>" % (state, id(self))
         data = self.bytes()
         shown = repr(data[:32]) + ("..." if len(data) > 32 else "")

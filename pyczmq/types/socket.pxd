@@ -25,6 +25,12 @@ cdef class Socket(SocketOptions):
     cdef int _recv_part(self, zmq_msg_t *msg, int flags, bint interruptible) except -1
     cdef int send_buffer(self, const void *data, size_t size, int flags) except -1
     cdef bytes recv_bytes_c(self, int flags)
+    # Loops without the GIL: reserve the socket with begin_nogil() (GIL held),
+    # call send_nogil()/recv_nogil() in the loop, then end_nogil().
+    cdef int begin_nogil(self) except -1
+    cdef void end_nogil(self) noexcept nogil
+    cdef int send_nogil(self, const void *data, size_t size, int flags) noexcept nogil
+    cdef int recv_nogil(self, zmq_msg_t *msg, int flags) noexcept nogil
     cdef int _send_frame(self, Frame frame, int flags) except -1
     cdef Frame _recv_frame(self, bint nowait)
     cdef int _send_message(self, Message msg) except -1

@@ -452,6 +452,34 @@ cdef class Socket(SocketOptions):
         finally:
             zmq_msg_close(&msg)
 
+    # -- Cython API: loops without the GIL ---------------------------------------
+
+    cdef int begin_nogil(self) except -1:
+        """Reserve the socket for a loop that runs without the GIL (call it
+        holding the GIL).  Until end_nogil(), any other use of the socket,
+        from Python or another thread, gets EBUSY, so it can not be closed
+        under the loop.  Context.destroy() can not interrupt such a loop: give
+        it a timeout (rcvtimeo/sndtimeo) if it may block for long."""
+        self._check()
+        self._busy = True
+        return 0
+
+    cdef void end_nogil(self) noexcept nogil:
+        """End the reservation made by begin_nogil()."""
+        self._busy = False
+
+    cdef int send_nogil(self, const void *data, size_t size, int flags) noexcept nogil:
+        """zmq_send() of `size` bytes at `data` (flags: ZMQ_SNDMORE, ZMQ_DONTWAIT)
+        without the GIL, inside begin_nogil()/end_nogil(): 0, or -1 with
+        zmq_errno() set (EINTR after a signal: check signals with the GIL)."""
+        return 0 if zmq_send(self._c_handle, data, size, flags) >= 0 else -1
+
+    cdef int recv_nogil(self, zmq_msg_t *msg, int flags) noexcept nogil:
+        """zmq_msg_recv() into an initialised `msg` without the GIL, inside
+        begin_nogil()/end_nogil(): the part's size, or -1 with zmq_errno() set;
+        zmq_msg_more(msg) tells whether more parts follow."""
+        return zmq_msg_recv(msg, self._c_handle, flags)
+
     # -- bytes and strings -----------------------------------------------------
 
     def send(self, data, int flags=0):
@@ -560,79 +588,72 @@ cdef class Socket(SocketOptions):
             zmq_msg_close(&msg)
 
     # -- frames and messages -----------------------------------------------------
+    #
+    # Frames and messages travel through _send_part/_recv_part like bytes: a
+    # received part is moved into a new zframe, and a frame's data is moved
+    # (or, for REUSE and memoryviews, shared or copied) into the part sent.
 
     cdef int _send_frame(self, Frame frame, int flags) except -1:
-        cdef int err, zflags
-        cdef bint reuse = flags & ZFRAME_REUSE, deep_copy, share
-        cdef zframe_t *copy = NULL
+        cdef zmq_msg_t msg
+        cdef zframe_t *taken
+        cdef bint reuse = flags & ZFRAME_REUSE
+        cdef FrameData how
+        cdef int zflags = (ZMQ_SNDMORE if flags & ZFRAME_MORE else 0) | \
+                          (ZMQ_DONTWAIT if flags & ZFRAME_DONTWAIT else 0)
         if flags & ~_FRAME_FLAGS:
             raise ValueError("frame flags must be a combination of Frame.MORE, Frame.REUSE "
                              "and Frame.DONTWAIT, not %d" % flags)
         self._check()
-        while True:
-            # Checked on every pass: Python code may use the frame while we wait.
-            if reuse:
-                frame._check()
-            else:
-                frame._check_owned("send")
-            # Writable memoryviews must not see the copy libzmq shares, so a
-            # frame they point into is sent as a real copy; read-only views
-            # and REUSE share the data (zmq_msg_copy).
-            deep_copy = frame._exports > 0 and frame._private
-            share = not deep_copy and (reuse or frame._exports > 0)
-            zflags = (flags & ZFRAME_MORE) | (ZFRAME_REUSE if share else 0)
-            if self._sending_more:
-                zflags &= ~ZFRAME_DONTWAIT      # the rest of a message: see _send_part
-            else:
-                zflags |= ZFRAME_DONTWAIT
-            if deep_copy:
-                copy = zframe_dup(frame._c_frame)
-                if copy == NULL:
-                    raise MemoryError("no memory to copy a frame")
-                if zframe_send(&copy, self._c_handle, zflags) == 0:
-                    break
-                err = zmq_errno()
-                zframe_destroy(&copy)
-            elif zframe_send(&frame._c_frame, self._c_handle, zflags) == 0:
-                break
-            else:
-                err = zmq_errno()
-            if err == EINTR:
-                continue
-            if err == EAGAIN and self._sending_more:
-                break
-            if err != EAGAIN or flags & ZFRAME_DONTWAIT:
-                return _raise_zmq(err, "send_frame")
-            if not self._wait(ZMQ_POLLOUT, True):
-                raise Again(EAGAIN, "send_frame: sndtimeo expired")
-        self._sending_more = flags & ZFRAME_MORE
         if reuse:
-            if share:
-                frame._private = False          # libzmq now shares its data
+            frame._check()
         else:
-            if frame._c_frame != NULL:          # kept for its memoryviews
-                frame._c_pinned = frame._c_frame
+            frame._check_owned("send")
+        zmq_msg_init(&msg)
+        if reuse or frame._exports:
+            # The frame stays: send libzmq's shared copy of its data, or a real
+            # copy if writable memoryviews point into it.
+            how = DATA_COPY if frame._exports and frame._private else DATA_SHARE
+            try:
+                _msg_from_zframe(frame._c_frame, &msg, how)
+                self._send_part(&msg, zflags)
+            finally:
+                zmq_msg_close(&msg)
+            if how == DATA_SHARE:
+                frame._private = False
+            if not reuse:
+                frame._c_pinned = frame._c_frame    # for its memoryviews
                 frame._c_frame = NULL
-            frame._state = FRAME_SENT
+                frame._state = FRAME_SENT
+            return 0
+        # The data leaves the frame, and the frame is out of reach while the
+        # send may wait; on failure both are put back.
+        taken = frame._c_frame
+        _msg_from_zframe(taken, &msg, DATA_TAKE)
+        frame._c_frame = NULL
+        frame._state = FRAME_SENDING
+        try:
+            self._send_part(&msg, zflags)
+        except BaseException:
+            _zframe_give_back(taken, &msg)
+            zmq_msg_close(&msg)
+            frame._c_frame = taken
+            frame._state = FRAME_OWNED
+            raise
+        zmq_msg_close(&msg)
+        zframe_destroy(&taken)
+        frame._state = FRAME_SENT
         return 0
 
     cdef Frame _recv_frame(self, bint nowait):
-        cdef zframe_t *received
-        cdef int err
+        cdef zmq_msg_t msg
         self._check()
-        while True:
-            received = zframe_recv_nowait(self._c_handle)
-            if received != NULL:
-                return _owned_frame(received, False)
-            err = zmq_errno()
-            if err == EINTR:
-                continue
-            if err != EAGAIN:
-                _raise_zmq(err, "recv_frame")
-            if nowait:
+        zmq_msg_init(&msg)
+        try:
+            if not self._recv_part(&msg, ZMQ_DONTWAIT if nowait else 0, True):
                 return None
-            if not self._wait(ZMQ_POLLIN, True):
-                raise Again(EAGAIN, "recv_frame: rcvtimeo expired")
+            return _owned_frame(_zframe_from_msg(&msg), False)
+        finally:
+            zmq_msg_close(&msg)
 
     def send_frame(self, Frame frame not None, int flags=0):
         """Send a Frame.  Without ``Frame.REUSE`` the frame is consumed (its
@@ -650,9 +671,9 @@ cdef class Socket(SocketOptions):
     cdef int _send_message(self, Message message) except -1:
         cdef zmsg_t *msg
         cdef zframe_t *frame
+        cdef zmq_msg_t part
+        cdef FrameData how
         cdef Frame view
-        cdef int err, flags
-        cdef bint share
         self._check()
         message._check()
         # Detached while sending, so that nothing else can change it meanwhile,
@@ -666,40 +687,28 @@ cdef class Socket(SocketOptions):
             while zmsg_size(msg) > 0:
                 frame = zmsg_pop(msg)
                 view = message._borrowed.get(<size_t>frame)
-                while True:
-                    # Views of a message's frames are read-only, so sharing
-                    # the data with libzmq (REUSE) is safe while they exist.
-                    share = view is not None and view._exports > 0
-                    flags = ZFRAME_MORE if zmsg_size(msg) > 0 else 0
-                    if share:
-                        flags |= ZFRAME_REUSE
-                    if not self._sending_more:
-                        flags |= ZFRAME_DONTWAIT
-                    if zframe_send(&frame, self._c_handle, flags) == 0:
-                        break
-                    err = zmq_errno()
-                    if err == EINTR:
-                        continue
-                    if err == EAGAIN and self._sending_more:
-                        if not share:
-                            zframe_destroy(&frame)  # dropped by libzmq
-                        break
-                    if err != EAGAIN:
-                        zmsg_prepend(msg, &frame)
-                        _raise_zmq(err, "send_msg")
-                    try:
-                        if not self._wait(ZMQ_POLLOUT, True):
-                            raise Again(EAGAIN, "send_msg: sndtimeo expired")
-                    except BaseException:
-                        zmsg_prepend(msg, &frame)
-                        raise
-                self._sending_more = zmsg_size(msg) > 0
+                # A message's frames have read-only views: libzmq may share them.
+                how = DATA_SHARE if view is not None and view._exports else DATA_TAKE
+                zmq_msg_init(&part)
+                try:
+                    _msg_from_zframe(frame, &part, how)
+                    self._send_part(&part, ZMQ_SNDMORE if zmsg_size(msg) > 0 else 0)
+                except BaseException:
+                    if how == DATA_TAKE:
+                        _zframe_give_back(frame, &part)
+                    zmq_msg_close(&part)
+                    zmsg_prepend(msg, &frame)
+                    raise
+                zmq_msg_close(&part)
                 if view is not None:
-                    del message._borrowed[<size_t>view._c_frame]
-                    view._c_pinned = frame      # NULL unless sent as a shared copy
+                    del message._borrowed[<size_t>frame]
                     view._c_frame = NULL
                     view._state = FRAME_RELEASED
                     view._owner = None
+                    if view._exports:               # (a view may be taken while we wait)
+                        view._c_pinned = frame
+                        frame = NULL
+                zframe_destroy(&frame)
         except BaseException:
             message._c_msg = msg
             message._gone_reason = None
@@ -711,36 +720,35 @@ cdef class Socket(SocketOptions):
         return 0
 
     cdef Message _recv_message(self, bint nowait):
-        cdef zframe_t *frame
+        cdef zmq_msg_t part
         cdef zmsg_t *msg = NULL
-        cdef int err
-        cdef bint more = True
+        cdef zframe_t *frame
+        cdef bint more = False      # True while the rest of a message waits
         self._check()
+        zmq_msg_init(&part)
         self._busy = True
         try:
-            while more:
-                frame = zframe_recv_nowait(self._c_handle)
-                if frame != NULL:
-                    more = zframe_more(frame)
-                    if msg == NULL:
-                        msg = zmsg_new()
-                    zmsg_append(msg, &frame)
-                    continue
-                err = zmq_errno()
-                if err == EINTR:
-                    continue
-                if err != EAGAIN:
-                    _raise_zmq(err, "recv_msg")
-                if msg == NULL and nowait:
-                    return None
-                if not self._wait(ZMQ_POLLIN, msg == NULL):
-                    raise Again(EAGAIN, "recv_msg: rcvtimeo expired")
+            if not self._recv_part(&part, ZMQ_DONTWAIT if nowait else 0, True):
+                return None
+            msg = zmsg_new()
+            while True:
+                more = zmq_msg_more(&part)
+                frame = _zframe_from_msg(&part)
+                zmsg_append(msg, &frame)
+                if not more:
+                    break
+                self._recv_part(&part, 0, False)
         except BaseException:
+            # Never leave the rest of a message behind to be read as a new one.
+            while more and self._c_handle != NULL \
+                    and zmq_msg_recv(&part, self._c_handle, ZMQ_DONTWAIT) >= 0:
+                more = zmq_msg_more(&part)
             if msg != NULL:
                 zmsg_destroy(&msg)
             raise
         finally:
             self._busy = False
+            zmq_msg_close(&part)
         return _owned_message(msg)
 
     def send_msg(self, Message msg not None):

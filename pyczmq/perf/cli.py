@@ -1,0 +1,276 @@
+"""python -m pyczmq.perf: PUSH/PULL throughput and REQ/REP latency of
+pyczmq next to C (zmqperf.c on libzmq), a nogil Cython loop over pyczmq and
+pyzmq, measured side by side and interleaved in one run.
+
+Sender and receiver are two processes for ipc and tcp (loopback only) and
+two threads of one process for inproc.  Connections are made and a warm-up
+message delivered before the clock starts.  Every cell is the median of
+--repeat runs; the runs of the contestants alternate, so a slow moment of the
+machine does not favour one of them.
+"""
+
+import argparse
+import itertools
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+from pyczmq.perf import native
+
+CONTESTANTS = ["c", "cython", "pyczmq", "pyczmq-frames", "pyzmq"]
+TITLES = {"c": "C", "cython": "Cython nogil", "pyczmq": "pyczmq", "pyczmq-frames": "Frame/Message",
+          "pyzmq": "pyzmq"}
+# Messages per run, by message size: enough for ~0.1-0.5 s at C's speed.
+THROUGHPUT_COUNT = {64: 500_000, 1 << 20: 1_500}
+LATENCY_COUNT = {64: 20_000, 1 << 20: 300}
+TIMEOUT = 300
+_endpoints = itertools.count()
+
+
+class Unavailable(Exception):
+    """A contestant that can not run here (the reason is its message)."""
+
+
+def _command(contestant, programs):
+    if contestant == "c":
+        return [str(programs["c"])]
+    return [sys.executable, "-m", "pyczmq.perf.worker", contestant]
+
+
+def _endpoint(transport):
+    if transport == "tcp":
+        return "tcp://127.0.0.1:*"
+    return "ipc://%s/pyczmq-perf-%d-%d" % (tempfile.gettempdir(), os.getpid(), next(_endpoints))
+
+
+def _run(contestant, programs, pattern, transport, count, size, parts, env):
+    """One measured run: the seconds the timed side took."""
+    command = _command(contestant, programs)
+    if transport == "inproc":
+        args = ["inproc-thr", count, size, parts] if pattern == "push-pull" else ["inproc-lat", count, size]
+        result = subprocess.run(command + [str(arg) for arg in args], capture_output=True, text=True,
+                                timeout=TIMEOUT, env=env)
+        if result.returncode != 0:
+            raise RuntimeError(result.stderr.strip()[-500:])
+        return float(result.stdout.split()[-1])
+    server, client = ("pull", "push") if pattern == "push-pull" else ("rep", "req")
+    tail = [count, size, parts] if pattern == "push-pull" else [count, size]
+    bound = subprocess.Popen(command + [server, _endpoint(transport)] + [str(arg) for arg in tail],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        ready = bound.stdout.readline().split()
+        if len(ready) != 2 or ready[0] != "ready":
+            raise RuntimeError("no ready line: %s" % bound.stderr.read().strip()[-500:])
+        connecting = subprocess.run(command + [client, ready[1]] + [str(arg) for arg in tail],
+                                    capture_output=True, text=True, timeout=TIMEOUT, env=env)
+        out, err = bound.communicate(timeout=TIMEOUT)
+    finally:
+        if bound.poll() is None:
+            bound.kill()
+            bound.wait()
+    if connecting.returncode != 0 or bound.returncode != 0:
+        raise RuntimeError((connecting.stderr + err).strip()[-500:])
+    timed = out if pattern == "push-pull" else connecting.stdout
+    return float(timed.split()[-1])
+
+
+def _prepare(contestants):
+    """Build what must be built: {contestant: program or path}, {contestant: reason left out}."""
+    programs, missing = {}, {}
+    if "c" in contestants:
+        programs["c"], reason = native.build_c()
+        if reason:
+            missing["c"] = reason
+    if "cython" in contestants:
+        programs["cython"], reason = native.build_cython_example()
+        if reason:
+            missing["cython"] = reason
+    if "pyzmq" in contestants:
+        try:
+            import zmq  # noqa: F401
+        except ImportError:
+            missing["pyzmq"] = "pyzmq is not installed"
+    return programs, missing
+
+
+def measure(contestants, transports, sizes, parts_list, repeat, scale, latency=True,
+            throughput=True, progress=None):
+    """Run the whole matrix; returns the rows (dicts) and the contestants left out."""
+    programs, missing = _prepare(contestants)
+    present = [name for name in contestants if name not in missing]
+    env = dict(os.environ)
+    if "cython" in programs and programs["cython"] is not None:
+        env["PYCZMQ_PERF_CYTHON_PATH"] = str(programs["cython"])
+    workloads = []
+    if throughput:
+        workloads += [("push-pull", t, s, p) for t in transports for s in sizes for p in parts_list]
+    if latency:
+        workloads += [("req-rep", t, s, 1) for t in transports for s in sizes]
+    rows = []
+    for pattern, transport, size, parts in workloads:
+        counts = THROUGHPUT_COUNT if pattern == "push-pull" else LATENCY_COUNT
+        count = max(10, int(counts.get(size, max(10, 32_000_000 // max(size, 1))) * scale))
+        runs = {name: [] for name in present}
+        errors = {}
+        for _ in range(repeat):
+            for name in present:            # interleaved
+                if name in errors:
+                    continue
+                try:
+                    runs[name].append(_run(name, programs, pattern, transport, count, size, parts, env))
+                except (RuntimeError, subprocess.TimeoutExpired, ValueError) as error:
+                    errors[name] = str(error).strip().splitlines()[-1] if str(error).strip() else "failed"
+        row = {"pattern": pattern, "transport": transport, "size": size, "parts": parts,
+               "count": count, "results": {}}
+        for name in present:
+            if runs[name] and name not in errors:
+                seconds = statistics.median(runs[name])
+                row["results"][name] = {
+                    "seconds": runs[name],
+                    "messages_per_s": count / seconds,
+                    "mb_per_s": count * size * parts / seconds / 1e6,
+                    "us_per_round_trip": seconds / count * 1e6,
+                }
+            else:
+                row["results"][name] = {"error": errors.get(name, "no result")}
+        rows.append(row)
+        if progress:
+            progress(row)
+    return rows, missing
+
+
+def _size_text(size):
+    return "%d MiB" % (size >> 20) if size >= 1 << 20 and size % (1 << 20) == 0 else "%d B" % size
+
+
+def _cell(result, key):
+    if "error" in result:
+        return "error"
+    value = result[key]
+    if key == "messages_per_s":
+        return "%.2fM" % (value / 1e6) if value >= 1e5 else "%.0f" % value
+    return "%.1f" % value
+
+
+def _ratio(row, top, bottom, key):
+    a, b = row["results"].get(top, {}), row["results"].get(bottom, {})
+    if key not in a or key not in b:
+        return "-"
+    ratio = a[key] / b[key] if key != "us_per_round_trip" else b[key] / a[key]
+    return "%.2fx" % ratio if top != "pyczmq" or bottom != "c" else "%.0f%%" % (ratio * 100)
+
+
+def format_table(rows, contestants, missing):
+    present = [name for name in contestants if name not in missing]
+    lines = []
+    for pattern, key, title in (("push-pull", "messages_per_s", "PUSH/PULL throughput, messages/s"),
+                                ("req-rep", "us_per_round_trip", "REQ/REP latency, µs per round trip")):
+        selected = [row for row in rows if row["pattern"] == pattern]
+        if not selected:
+            continue
+        header = ["transport", "size", "parts"] + [TITLES[name] for name in present]
+        if pattern == "push-pull":
+            header.append("pyczmq MB/s")
+        header += ["pyczmq/pyzmq", "pyczmq/C"]
+        table = [header]
+        for row in selected:
+            line = [row["transport"], _size_text(row["size"]), str(row["parts"])]
+            line += [_cell(row["results"][name], key) for name in present]
+            if pattern == "push-pull":
+                line.append(_cell(row["results"].get("pyczmq", {"error": 1}), "mb_per_s"))
+            line += [_ratio(row, "pyczmq", "pyzmq", key), _ratio(row, "pyczmq", "c", key)]
+            table.append(line)
+        widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+        lines.append(title + (" (higher is better)" if pattern == "push-pull" else " (lower is better)"))
+        for number, line in enumerate(table):
+            lines.append("  ".join(text.rjust(width) if index > 1 else text.ljust(width)
+                                   for index, (text, width) in enumerate(zip(line, widths))).rstrip())
+            if number == 0:
+                lines.append("  ".join("-" * width for width in widths))
+        lines.append("")
+    for name, reason in missing.items():
+        lines.append("%s left out: %s" % (TITLES[name], reason))
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def plot(rows, contestants, missing, filename):
+    """Draw the table as bar charts, relative to C (needs matplotlib)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    present = [name for name in contestants if name not in missing]
+    patterns = [p for p in ("push-pull", "req-rep") if any(r["pattern"] == p for r in rows)]
+    figure, axes = plt.subplots(len(patterns), 1, figsize=(12, 4.5 * len(patterns)), squeeze=False)
+    for axis, pattern in zip(axes[:, 0], patterns):
+        selected = [row for row in rows if row["pattern"] == pattern]
+        key = "messages_per_s" if pattern == "push-pull" else "us_per_round_trip"
+        width = 0.8 / max(1, len(present))
+        for index, name in enumerate(present):
+            values = [row["results"][name].get(key, 0) for row in selected]
+            if pattern == "req-rep":
+                values = [1e6 / value if value else 0 for value in values]      # round trips/s
+            axis.bar([x + index * width for x in range(len(selected))], values, width,
+                     label=TITLES[name])
+        axis.set_xticks([x + width * (len(present) - 1) / 2 for x in range(len(selected))])
+        axis.set_xticklabels(["%s %s x%d" % (r["transport"], _size_text(r["size"]), r["parts"])
+                              for r in selected], fontsize=8)
+        axis.set_yscale("log")
+        axis.set_ylabel("messages/s" if pattern == "push-pull" else "round trips/s")
+        axis.set_title("PUSH/PULL throughput" if pattern == "push-pull" else "REQ/REP round trips")
+        axis.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(filename, dpi=100)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m pyczmq.perf", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--transports", default="inproc,ipc,tcp")
+    parser.add_argument("--sizes", default="64,1048576", help="message part sizes in bytes")
+    parser.add_argument("--parts", default="1,2", help="parts per message (PUSH/PULL)")
+    parser.add_argument("--contestants", default=",".join(CONTESTANTS))
+    parser.add_argument("--repeat", type=int, default=3, help="runs per cell (the median is shown)")
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply the message counts")
+    parser.add_argument("--quick", action="store_true", help="one short run per cell")
+    parser.add_argument("--no-latency", action="store_true")
+    parser.add_argument("--no-throughput", action="store_true")
+    parser.add_argument("--json", metavar="FILE", help="also write the results as JSON ('-': stdout)")
+    parser.add_argument("--plot", metavar="FILE.png", help="also draw the table (needs matplotlib)")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.repeat, args.scale = 1, args.scale * 0.2
+    contestants = [name for name in args.contestants.split(",") if name]
+    unknown = set(contestants) - set(CONTESTANTS)
+    if unknown:
+        parser.error("unknown contestants: %s (known: %s)" % (", ".join(sorted(unknown)),
+                                                               ", ".join(CONTESTANTS)))
+    import pyczmq
+    print("pyczmq %s, CZMQ %s, libzmq %s, Python %s, %d CPUs" % (
+        pyczmq.__version__, ".".join(map(str, pyczmq.czmq_version())),
+        ".".join(map(str, pyczmq.zmq_version())), sys.version.split()[0], os.cpu_count()),
+        flush=True)
+    rows, missing = measure(contestants, args.transports.split(","),
+                            [int(size) for size in args.sizes.split(",")],
+                            [int(parts) for parts in args.parts.split(",")],
+                            args.repeat, args.scale, latency=not args.no_latency,
+                            throughput=not args.no_throughput,
+                            progress=lambda row: print(".", end="", flush=True, file=sys.stderr))
+    print(file=sys.stderr)
+    print(format_table(rows, contestants, missing), end="")
+    if args.json:
+        document = json.dumps({"rows": rows, "missing": missing}, indent=2)
+        if args.json == "-":
+            print(document)
+        else:
+            with open(args.json, "w") as out:
+                out.write(document + "\n")
+    if args.plot:
+        try:
+            plot(rows, contestants, missing, args.plot)
+        except ImportError:
+            print("--plot needs matplotlib: pip install matplotlib", file=sys.stderr)
+            return 1
+    return 0

@@ -1,0 +1,260 @@
+"""One side of a benchmark run: ``python -m pyczmq.perf.worker IMPL MODE ...``.
+
+The command line and output are those of the C reference, zmqperf.c:
+
+    pull ENDPOINT COUNT SIZE PARTS   bind, print "ready ENDPOINT", receive a warm-up
+                                     message, then time COUNT messages; print seconds
+    push ENDPOINT COUNT SIZE PARTS   connect and send 1 + COUNT messages
+    rep ENDPOINT COUNT SIZE          bind, print "ready ENDPOINT", echo 1 + COUNT requests
+    req ENDPOINT COUNT SIZE          connect, one warm-up round trip, time COUNT; print seconds
+    inproc-thr COUNT SIZE PARTS      PUSH/PULL between two threads of this process
+    inproc-lat COUNT SIZE            REQ/REP between two threads
+
+IMPL is the code under test:
+    pyczmq         Socket.send/recv_bytes, send_multipart/recv_multipart
+    pyczmq-frames  the object paths: Frame (one part) or Message (several)
+    pyzmq          pyzmq's copying send/recv and send_multipart/recv_multipart
+    cython         loops without the GIL in examples/cython_throughput, a
+                   downstream extension that cimports pyczmq (its folder is
+                   given by PYCZMQ_PERF_CYTHON_PATH)
+"""
+
+import os
+import sys
+import threading
+import time
+
+HWM = 100000            # as zmqperf.c: the same queues for every implementation
+
+
+class Pyczmq:
+    """pyczmq's bytes API."""
+
+    def __init__(self):
+        import pyczmq
+        self.ctx = pyczmq.Context()
+        self.ctx.set_sndhwm(HWM)
+        self.ctx.set_rcvhwm(HWM)
+        self.ctx.set_linger(-1)
+
+    def socket(self, kind, endpoint, bind):
+        sock = self.ctx.socket(kind)
+        if bind:
+            sock.bind(endpoint)
+        else:
+            sock.connect(endpoint)
+        return sock
+
+    def last_endpoint(self, sock):
+        return sock.last_endpoint
+
+    def send(self, sock, count, size, parts):
+        payload = b"\0" * size
+        if parts == 1:
+            send = sock.send
+            for _ in range(count):
+                send(payload)
+        else:
+            message, send = [payload] * parts, sock.send_multipart
+            for _ in range(count):
+                send(message)
+
+    def receive(self, sock, count, parts):
+        recv = sock.recv_bytes if parts == 1 else sock.recv_multipart
+        for _ in range(count):
+            recv()
+
+    def echo(self, sock, count):
+        send, recv = sock.send, sock.recv_bytes
+        for _ in range(count):
+            send(recv())
+
+    def round_trips(self, sock, count, size):
+        payload = b"\0" * size
+        send, recv = sock.send, sock.recv_bytes
+        for _ in range(count):
+            send(payload)
+            recv()
+
+    def close(self):
+        self.ctx.destroy()
+
+
+class PyczmqFrames(Pyczmq):
+    """pyczmq's object API: a Frame per single-part message, a Message per multipart one."""
+
+    def send(self, sock, count, size, parts):
+        from pyczmq import Frame, Message
+        payload = b"\0" * size
+        if parts == 1:
+            send = sock.send_frame
+            for _ in range(count):
+                send(Frame(payload))
+        else:
+            send = sock.send_msg
+            for _ in range(count):
+                send(Message(*[payload] * parts))
+
+    def receive(self, sock, count, parts):
+        recv = sock.recv_frame if parts == 1 else sock.recv_msg
+        for _ in range(count):
+            recv()
+
+    def echo(self, sock, count):
+        send, recv = sock.send_frame, sock.recv_frame
+        for _ in range(count):
+            send(recv())
+
+    def round_trips(self, sock, count, size):
+        from pyczmq import Frame
+        payload = b"\0" * size
+        send, recv = sock.send_frame, sock.recv_frame
+        for _ in range(count):
+            send(Frame(payload))
+            recv()
+
+
+class Cython(Pyczmq):
+    """nogil loops of a downstream Cython extension over pyczmq sockets."""
+
+    def __init__(self):
+        super().__init__()
+        sys.path.insert(0, os.environ["PYCZMQ_PERF_CYTHON_PATH"])
+        import cython_throughput
+        self.loops = cython_throughput
+
+    def send(self, sock, count, size, parts):
+        self.loops.send_messages(sock, count, size, parts)
+
+    def receive(self, sock, count, parts):
+        self.loops.receive_messages(sock, count)
+
+    def echo(self, sock, count):
+        self.loops.echo_messages(sock, count)
+
+    def round_trips(self, sock, count, size):
+        self.loops.round_trips(sock, count, size)
+
+
+class Pyzmq:
+    """pyzmq, copying send/recv as most of its users write it."""
+
+    def __init__(self):
+        import zmq
+        self.zmq = zmq
+        self.ctx = zmq.Context()
+
+    def socket(self, kind, endpoint, bind):
+        sock = self.ctx.socket(getattr(self.zmq, kind))
+        sock.sndhwm = sock.rcvhwm = HWM
+        sock.linger = -1
+        if bind:
+            sock.bind(endpoint)
+        else:
+            sock.connect(endpoint)
+        return sock
+
+    def last_endpoint(self, sock):
+        return sock.last_endpoint.decode()
+
+    def send(self, sock, count, size, parts):
+        payload = b"\0" * size
+        if parts == 1:
+            send = sock.send
+            for _ in range(count):
+                send(payload)
+        else:
+            message, send = [payload] * parts, sock.send_multipart
+            for _ in range(count):
+                send(message)
+
+    def receive(self, sock, count, parts):
+        recv = sock.recv if parts == 1 else sock.recv_multipart
+        for _ in range(count):
+            recv()
+
+    def echo(self, sock, count):
+        send, recv = sock.send, sock.recv
+        for _ in range(count):
+            send(recv())
+
+    def round_trips(self, sock, count, size):
+        payload = b"\0" * size
+        send, recv = sock.send, sock.recv
+        for _ in range(count):
+            send(payload)
+            recv()
+
+    def close(self):
+        self.ctx.destroy()          # each socket's linger (-1): deliver everything
+
+
+IMPLEMENTATIONS = {"pyczmq": Pyczmq, "pyczmq-frames": PyczmqFrames, "cython": Cython,
+                   "pyzmq": Pyzmq}
+
+
+def timed_receive(impl, sock, count, parts, announce=None):
+    """Receive the warm-up message, then `count` timed ones: the seconds."""
+    if announce:
+        announce(impl.last_endpoint(sock))
+    impl.receive(sock, 1, parts)
+    start = time.perf_counter()
+    impl.receive(sock, count, parts)
+    return time.perf_counter() - start
+
+
+def timed_round_trips(impl, sock, count, size):
+    impl.round_trips(sock, 1, size)         # warm-up
+    start = time.perf_counter()
+    impl.round_trips(sock, count, size)
+    return time.perf_counter() - start
+
+
+def _ready(endpoint):
+    print("ready", endpoint, flush=True)
+
+
+def main(argv):
+    impl = IMPLEMENTATIONS[argv[0]]()
+    mode, rest = argv[1], argv[2:]
+    elapsed = None
+    if mode == "pull":
+        endpoint, count, size, parts = rest[0], int(rest[1]), int(rest[2]), int(rest[3])
+        sock = impl.socket("PULL", endpoint, True)
+        elapsed = timed_receive(impl, sock, count, parts, _ready)
+    elif mode == "push":
+        endpoint, count, size, parts = rest[0], int(rest[1]), int(rest[2]), int(rest[3])
+        impl.send(impl.socket("PUSH", endpoint, False), count + 1, size, parts)
+    elif mode == "rep":
+        endpoint, count = rest[0], int(rest[1])
+        sock = impl.socket("REP", endpoint, True)
+        _ready(impl.last_endpoint(sock))
+        impl.echo(sock, count + 1)
+    elif mode == "req":
+        endpoint, count, size = rest[0], int(rest[1]), int(rest[2])
+        elapsed = timed_round_trips(impl, impl.socket("REQ", endpoint, False), count, size)
+    elif mode == "inproc-thr":
+        count, size, parts = int(rest[0]), int(rest[1]), int(rest[2])
+        pull = impl.socket("PULL", "inproc://perf", True)
+        push = impl.socket("PUSH", "inproc://perf", False)
+        sender = threading.Thread(target=impl.send, args=(push, count + 1, size, parts))
+        sender.start()
+        elapsed = timed_receive(impl, pull, count, parts)
+        sender.join()
+    elif mode == "inproc-lat":
+        count, size = int(rest[0]), int(rest[1])
+        rep = impl.socket("REP", "inproc://perf", True)
+        req = impl.socket("REQ", "inproc://perf", False)
+        echo = threading.Thread(target=impl.echo, args=(rep, count + 1))
+        echo.start()
+        elapsed = timed_round_trips(impl, req, count, size)
+        echo.join()
+    else:
+        raise SystemExit("pyczmq.perf.worker: unknown mode %r" % mode)
+    if elapsed is not None:
+        print("%.9f" % elapsed, flush=True)
+    impl.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
