@@ -28,6 +28,11 @@ static inline zmq_msg_t *pyczmq_zframe_msg (zframe_t *frame)
     return &((pyczmq_zframe_head_t *) frame)->zmsg;
 }
 
+static inline void pyczmq_zframe_set_more (zframe_t *frame, int more)
+{
+    ((pyczmq_zframe_head_t *) frame)->more = more;
+}
+
 static int pyczmq_zframe_layout_ok (void)
 {
     zframe_t *frame = zframe_new ("pyczmq layout check, longer than a VSM message", 48);

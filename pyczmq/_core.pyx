@@ -20,7 +20,10 @@ from posix.unistd cimport close, getpid, pipe, write
 
 import random as _random
 
-from pyczmq.includes.zframe_access cimport pyczmq_zframe_layout_ok, pyczmq_zframe_msg
+cimport cython
+
+from pyczmq.includes.zframe_access cimport (pyczmq_zframe_layout_ok, pyczmq_zframe_msg,
+                                           pyczmq_zframe_set_more)
 
 cdef extern from "Python.h":
     const char *PyUnicode_AsUTF8AndSize(object unicode, Py_ssize_t *size) except NULL

@@ -7,4 +7,5 @@ from pyczmq.includes.libzmq cimport zmq_msg_t
 
 cdef extern from "pyczmq_zframe.h" nogil:
     zmq_msg_t *pyczmq_zframe_msg(zframe_t *frame)
+    void pyczmq_zframe_set_more(zframe_t *frame, int more)
     int pyczmq_zframe_layout_ok()

@@ -29,6 +29,7 @@ cdef Message _owned_message(zmsg_t *msg):
     return result
 
 
+@cython.freelist(16)
 cdef class Message:
     """A multipart message (a CZMQ zmsg): an ordered list of Frames.
 
@@ -115,7 +116,7 @@ cdef class Message:
         cdef bint pinned
         self._release_view(frame, &pinned)
         if not pinned:
-            zframe_destroy(&frame)
+            _free_zframe(&frame)
 
     cdef int _release_all(self, FrameState state) except -1:
         """Before the zmsg is destroyed: release every borrowed Frame, keeping
@@ -140,7 +141,9 @@ cdef class Message:
             frame = (<Frame>part)._give(FRAME_MOVED)
         else:
             frame = _new_zframe(part)
-        self._check()               # making the frame may have run other code
+        if self._c_msg == NULL:     # making the frame ran code that destroyed us
+            _free_zframe(&frame)
+            self._check()
         if front:
             zmsg_prepend(self._c_msg, &frame)
         else:
@@ -179,7 +182,7 @@ cdef class Message:
         self._check()
         frame = (<Frame>part)._give(FRAME_MOVED) if isinstance(part, Frame) else _new_zframe(part)
         if self._c_msg == NULL:         # making the frame ran code that destroyed us
-            zframe_destroy(&frame)
+            _free_zframe(&frame)
             self._check()
         delimiter = zframe_new_empty()
         zmsg_prepend(self._c_msg, &delimiter)
@@ -211,7 +214,7 @@ cdef class Message:
             return _decode(<char *>zframe_data(frame), zframe_size(frame))
         finally:
             if not pinned:
-                zframe_destroy(&frame)
+                _free_zframe(&frame)
 
     def unwrap(self):
         """Pop the first frame (an address) and, if the next one is empty, drop it."""

@@ -40,6 +40,17 @@ cdef _note_unbound(list binds, int64_t now):
                 del _recently_unbound[endpoint]
 
 
+cdef inline bint _usable(Socket sock) noexcept:
+    """The socket can be used now: the test _check() makes, inlined for the
+    fast paths (no method call)."""
+    return (sock._c_handle != NULL and not sock._busy and sock._pid == _process_pid
+            and not sock.ctx._destroyed)
+
+
+# Parts at least this big are copied with the GIL released (when the copy's
+# source and destination can not change meanwhile).
+cdef size_t _NOGIL_COPY = 65536
+
 cdef int _SEND_FLAGS = ZMQ_SNDMORE | ZMQ_DONTWAIT
 cdef int _FRAME_FLAGS = ZFRAME_MORE | ZFRAME_REUSE | ZFRAME_DONTWAIT
 
@@ -67,6 +78,27 @@ cdef int _get_buffer(object data, Py_buffer *view) except -1:
     if not PyObject_CheckBuffer(data):
         raise TypeError("expected str, bytes or a buffer, not %s" % type(data).__name__)
     return PyObject_GetBuffer(data, view, PyBUF_ANY_CONTIGUOUS)
+
+
+cdef inline void _copy(void *destination, const void *source, size_t size) noexcept:
+    """memcpy, with the GIL released for big copies: the caller guarantees that
+    neither side can change or go away meanwhile."""
+    if size < _NOGIL_COPY:
+        memcpy(destination, source, size)
+    else:
+        with nogil:
+            memcpy(destination, source, size)
+
+
+cdef bytes _bytes_of(zmq_msg_t *msg):
+    """A message part's data as a new bytes object."""
+    cdef size_t size = zmq_msg_size(msg)
+    cdef bytes result
+    if size < _NOGIL_COPY:
+        return PyBytes_FromStringAndSize(<char *>zmq_msg_data(msg), size)
+    result = PyBytes_FromStringAndSize(NULL, size)     # not shared with anyone yet
+    _copy(PyBytes_AS_STRING(result), zmq_msg_data(msg), size)
+    return result
 
 
 cdef str _decode(const char *data, size_t size):
@@ -135,7 +167,7 @@ cdef class Socket(SocketOptions):
     # -- state -------------------------------------------------------------
 
     cdef int _check(self) except -1:
-        if self._c_handle == NULL or self._busy or self._pid != _process_pid or self.ctx._destroyed:
+        if not _usable(self):
             return self._raise_unusable()
         return 0
 
@@ -427,18 +459,29 @@ cdef class Socket(SocketOptions):
             if not self._wait(ZMQ_POLLIN, interruptible):
                 raise Again(EAGAIN, "recv: rcvtimeo expired")
 
-    cdef int send_buffer(self, const void *data, size_t size, int flags) except -1:
-        """Send `size` bytes at `data` as one part (flags: ZMQ_SNDMORE | ZMQ_DONTWAIT)."""
+    cdef int _send_data(self, const void *data, size_t size, int flags) except -1:
+        """Send `size` bytes at `data` as one part of a usable socket (flags:
+        ZMQ_SNDMORE | ZMQ_DONTWAIT); `data` must not change until it returns."""
         cdef zmq_msg_t msg
-        self._check()
+        if size < _NOGIL_COPY and zmq_send(self._c_handle, data, size, flags | ZMQ_DONTWAIT) >= 0:
+            self._sending_more = flags & ZMQ_SNDMORE        # the fast path: room to send
+            return 0
         if zmq_msg_init_size(&msg, size) != 0:
-            return _raise_last("send")
-        memcpy(zmq_msg_data(&msg), data, size)
+            raise MemoryError("no memory for a %d-byte message" % size)
         try:
+            _copy(zmq_msg_data(&msg), data, size)
+            if self._c_handle == NULL:      # closed while a big copy released the GIL
+                self._raise_unusable()
             self._send_part(&msg, flags)
         finally:
             zmq_msg_close(&msg)
         return 0
+
+    cdef int send_buffer(self, const void *data, size_t size, int flags) except -1:
+        """Send `size` bytes at `data` as one part (flags: ZMQ_SNDMORE | ZMQ_DONTWAIT).
+        `data` must stay unchanged until it returns."""
+        self._check()
+        return self._send_data(data, size, flags)
 
     cdef bytes recv_bytes_c(self, int flags):
         """Receive one part as bytes; None if `flags` has ZMQ_DONTWAIT and nothing waits."""
@@ -446,9 +489,10 @@ cdef class Socket(SocketOptions):
         self._check()
         zmq_msg_init(&msg)
         try:
-            if not self._recv_part(&msg, flags, True):
+            if zmq_msg_recv(&msg, self._c_handle, ZMQ_DONTWAIT) < 0 \
+                    and not self._recv_part(&msg, flags, True):
                 return None
-            return PyBytes_FromStringAndSize(<char *>zmq_msg_data(&msg), zmq_msg_size(&msg))
+            return _bytes_of(&msg)
         finally:
             zmq_msg_close(&msg)
 
@@ -486,10 +530,18 @@ cdef class Socket(SocketOptions):
         """Send str (as UTF-8), bytes or any buffer as one message part.
         `flags`: ``pyczmq.zmq.SNDMORE`` | ``pyczmq.zmq.DONTWAIT``."""
         cdef Py_buffer view
+        cdef Py_ssize_t size
         if flags & ~_SEND_FLAGS:
             raise ValueError("send flags must be a combination of SNDMORE and DONTWAIT, not %d" % flags)
         if PyBytes_CheckExact(data):
-            return self.send_buffer(PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data), flags)
+            size = PyBytes_GET_SIZE(data)
+            # The fast path: room to send, and no other use of the socket.
+            if size < <Py_ssize_t>_NOGIL_COPY and _usable(self) and not self._sending_more \
+                    and zmq_send(self._c_handle, PyBytes_AS_STRING(data), size,
+                                 flags | ZMQ_DONTWAIT) >= 0:
+                self._sending_more = flags & ZMQ_SNDMORE
+                return
+            return self.send_buffer(PyBytes_AS_STRING(data), size, flags)
         _get_buffer(data, &view)
         try:
             self.send_buffer(view.buf, view.len, flags)
@@ -499,8 +551,18 @@ cdef class Socket(SocketOptions):
     def recv_bytes(self, int flags=0):
         """Receive one message part as bytes (binary-safe).  With
         ``pyczmq.zmq.DONTWAIT`` raises Again when nothing is waiting."""
+        cdef zmq_msg_t msg
         if flags & ~ZMQ_DONTWAIT:
             raise ValueError("recv flags must be 0 or DONTWAIT, not %d" % flags)
+        if _usable(self):
+            # The fast path: a part is waiting.
+            zmq_msg_init(&msg)
+            if zmq_msg_recv(&msg, self._c_handle, ZMQ_DONTWAIT) >= 0:
+                try:
+                    return _bytes_of(&msg)
+                finally:
+                    zmq_msg_close(&msg)
+            zmq_msg_close(&msg)
         data = self.recv_bytes_c(flags)
         if data is None:
             raise Again(EAGAIN, "recv: nothing to receive")
@@ -521,8 +583,9 @@ cdef class Socket(SocketOptions):
         """Send a sequence of str/bytes/buffers as one multipart message.
         Every part is checked before the first is sent."""
         cdef Py_ssize_t count, index, acquired = 0
-        cdef Py_buffer *views
-        cdef zmq_msg_t msg
+        cdef Py_buffer few[8]
+        cdef Py_buffer *views = few
+        cdef object part
         if flags & ~_SEND_FLAGS:
             raise ValueError("send flags must be a combination of SNDMORE and DONTWAIT, not %d" % flags)
         if not isinstance(parts, (list, tuple)):
@@ -530,32 +593,34 @@ cdef class Socket(SocketOptions):
         count = len(parts)
         if count == 0:
             raise ValueError("send_multipart needs at least one part")
-        views = <Py_buffer *>PyMem_Malloc(count * sizeof(Py_buffer))
-        if views == NULL:
-            raise MemoryError()
+        if count > 8:
+            views = <Py_buffer *>PyMem_Malloc(count * sizeof(Py_buffer))
+            if views == NULL:
+                raise MemoryError()
         try:
             for index in range(count):
-                _get_buffer(parts[index], &views[index])
+                part = parts[index]
+                if PyBytes_CheckExact(part):
+                    PyBuffer_FillInfo(&views[index], part, PyBytes_AS_STRING(part),
+                                      PyBytes_GET_SIZE(part), 1, PyBUF_SIMPLE)
+                else:
+                    _get_buffer(part, &views[index])
                 acquired += 1
             # Only C runs from here on, but for the waits: no other Python code
             # can reach the socket in the middle of the message.
             self._check()
             self._busy = True
             try:
-                for index in range(count):
-                    if zmq_msg_init_size(&msg, views[index].len) != 0:
-                        _raise_last("send_multipart")
-                    memcpy(zmq_msg_data(&msg), views[index].buf, views[index].len)
-                    try:
-                        self._send_part(&msg, flags | ZMQ_SNDMORE if index < count - 1 else flags)
-                    finally:
-                        zmq_msg_close(&msg)
+                for index in range(count - 1):
+                    self._send_data(views[index].buf, views[index].len, flags | ZMQ_SNDMORE)
+                self._send_data(views[count - 1].buf, views[count - 1].len, flags)
             finally:
                 self._busy = False
         finally:
             for index in range(acquired):
                 PyBuffer_Release(&views[index])
-            PyMem_Free(views)
+            if views != few:
+                PyMem_Free(views)
 
     def recv_multipart(self, int flags=0):
         """Receive all parts of the next message as a list of bytes.  With
@@ -573,7 +638,7 @@ cdef class Socket(SocketOptions):
                 raise Again(EAGAIN, "recv: nothing to receive")
             while True:
                 more = zmq_msg_more(&msg)
-                parts.append(PyBytes_FromStringAndSize(<char *>zmq_msg_data(&msg), zmq_msg_size(&msg)))
+                parts.append(_bytes_of(&msg))
                 if not more:
                     return parts
                 self._recv_part(&msg, 0, False)
@@ -609,6 +674,18 @@ cdef class Socket(SocketOptions):
         else:
             frame._check_owned("send")
         zmq_msg_init(&msg)
+        if not reuse and not frame._exports and not self._sending_more:
+            # The fast path: the data moves out of the frame and there is room.
+            _msg_from_zframe(frame._c_frame, &msg, DATA_TAKE)
+            if zmq_msg_send(&msg, self._c_handle, zflags | ZMQ_DONTWAIT) >= 0:
+                zmq_msg_close(&msg)
+                _free_zframe(&frame._c_frame)
+                frame._state = FRAME_SENT
+                self._sending_more = zflags & ZMQ_SNDMORE
+                return 0
+            _zframe_give_back(frame._c_frame, &msg)
+            zmq_msg_close(&msg)
+            zmq_msg_init(&msg)
         if reuse or frame._exports:
             # The frame stays: send libzmq's shared copy of its data, or a real
             # copy if writable memoryviews point into it.
@@ -640,7 +717,7 @@ cdef class Socket(SocketOptions):
             frame._state = FRAME_OWNED
             raise
         zmq_msg_close(&msg)
-        zframe_destroy(&taken)
+        _free_zframe(&taken)
         frame._state = FRAME_SENT
         return 0
 
@@ -649,7 +726,8 @@ cdef class Socket(SocketOptions):
         self._check()
         zmq_msg_init(&msg)
         try:
-            if not self._recv_part(&msg, ZMQ_DONTWAIT if nowait else 0, True):
+            if zmq_msg_recv(&msg, self._c_handle, ZMQ_DONTWAIT) < 0 \
+                    and not self._recv_part(&msg, ZMQ_DONTWAIT if nowait else 0, True):
                 return None
             return _owned_frame(_zframe_from_msg(&msg), False)
         finally:
@@ -686,7 +764,7 @@ cdef class Socket(SocketOptions):
         try:
             while zmsg_size(msg) > 0:
                 frame = zmsg_pop(msg)
-                view = message._borrowed.get(<size_t>frame)
+                view = message._borrowed.get(<size_t>frame) if message._borrowed else None
                 # A message's frames have read-only views: libzmq may share them.
                 how = DATA_SHARE if view is not None and view._exports else DATA_TAKE
                 zmq_msg_init(&part)
@@ -708,7 +786,7 @@ cdef class Socket(SocketOptions):
                     if view._exports:               # (a view may be taken while we wait)
                         view._c_pinned = frame
                         frame = NULL
-                zframe_destroy(&frame)
+                _free_zframe(&frame)
         except BaseException:
             message._c_msg = msg
             message._gone_reason = None
