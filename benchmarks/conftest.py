@@ -17,6 +17,10 @@ PAYLOAD = b"x" * 64
 _names = itertools.count()
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "pyzmq: a benchmark of pyzmq (skipped without it)")
+
+
 def pytest_collection_modifyitems(config, items):
     if zmq is None:
         skip = pytest.mark.skip(reason="pyzmq is not installed: pip install pyzmq")

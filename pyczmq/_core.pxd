@@ -14,3 +14,7 @@ include "types/context.pxd"
 include "types/frame.pxd"
 include "types/message.pxd"
 include "types/socket.pxd"
+
+# Constructors for other modules (the functional layer, Cython users).
+cdef Frame new_frame(object data)
+cdef str decode_text(bytes data)

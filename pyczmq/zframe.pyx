@@ -4,7 +4,7 @@
 as in the seed; a sent, moved or destroyed frame raises ClosedError.
 """
 
-from pyczmq._core cimport Frame, Socket
+from pyczmq._core cimport Frame, Socket, new_frame
 from pyczmq._core import ClosedError, Frame, ZMQError
 
 MORE = Frame.MORE
@@ -18,12 +18,12 @@ __all__ = ["MORE", "REUSE", "DONTWAIT", "new", "new_empty", "destroy", "data", "
 
 def new(data=None):
     """A new Frame holding a copy of `data` (str, bytes or a buffer; None: empty)."""
-    return Frame(data)
+    return new_frame(data)
 
 
 def new_empty():
     """A new, empty Frame."""
-    return Frame()
+    return new_frame(None)
 
 
 def destroy(Frame frame not None):
@@ -87,7 +87,7 @@ def send(Frame frame not None, Socket sock not None, int flags=0):
     """Send the frame; it is consumed unless `flags` has REUSE.  Returns 0, or
     -1 on error (the frame is then kept)."""
     try:
-        sock.send_frame(frame, flags)
+        sock._send_frame(frame, flags)
     except ClosedError:
         raise
     except ZMQError:
@@ -97,9 +97,9 @@ def send(Frame frame not None, Socket sock not None, int flags=0):
 
 def recv(Socket sock not None):
     """Receive one message part as a Frame (blocks)."""
-    return sock.recv_frame()
+    return sock._recv_frame(False)
 
 
 def recv_nowait(Socket sock not None):
     """Receive one message part as a Frame, or None if nothing is waiting."""
-    return sock.recv_frame_nowait()
+    return sock._recv_frame(True)

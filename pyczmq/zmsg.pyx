@@ -24,7 +24,7 @@ def destroy(Message msg not None):
 
 def recv(Socket sock not None):
     """Receive the next multipart message as a Message (blocks)."""
-    return sock.recv_msg()
+    return sock._recv_message(False)
 
 
 def send(Message msg, Socket sock not None):
@@ -33,7 +33,7 @@ def send(Message msg, Socket sock not None):
     if msg is None:
         return 0
     try:
-        sock.send_msg(msg)
+        sock._send_message(msg)
     except ClosedError:
         raise
     except ZMQError:

@@ -5,20 +5,26 @@ kept as surrogates); unlike C strings they may contain NUL characters.  The
 send functions return 0 or -1 as in the seed.
 """
 
-from pyczmq._core cimport Socket
+from pyczmq._core cimport Socket, decode_text
 from pyczmq._core import ClosedError, ZMQError
 
+cdef extern from "Python.h":
+    const char *PyUnicode_AsUTF8AndSize(object text, Py_ssize_t *size) except NULL
+
 cdef int SNDMORE = 2        # ZMQ_SNDMORE
+cdef int DONTWAIT = 1       # ZMQ_DONTWAIT
 
 __all__ = ["recv", "recv_nowait", "recvx", "send", "sendm", "sendx"]
 
 
-cdef int _sent(Socket sock, parts, int flags) except -2:
+cdef int _send(Socket sock, object string, int flags) except -2:
+    cdef const char *text
+    cdef Py_ssize_t size
+    if not isinstance(string, str):
+        raise TypeError("zstr sends str, not %s" % type(string).__name__)
+    text = PyUnicode_AsUTF8AndSize(string, &size)
     try:
-        if isinstance(parts, list):
-            sock.send_multipart(parts, flags)
-        else:
-            sock.send(parts, flags)
+        sock.send_buffer(text, size, flags)
     except ClosedError:
         raise
     except ZMQError:
@@ -26,38 +32,42 @@ cdef int _sent(Socket sock, parts, int flags) except -2:
     return 0
 
 
-cdef str _text(object string):
-    if not isinstance(string, str):
-        raise TypeError("zstr sends str, not %s" % type(string).__name__)
-    return string
-
-
 def recv(Socket sock not None):
     """Receive one message part as str."""
-    return sock.recv()
+    return decode_text(sock.recv_bytes_c(0))
 
 
 def recv_nowait(Socket sock not None):
     """Receive one message part as str, or None if nothing is waiting."""
-    return sock.recv_nowait()
+    data = sock.recv_bytes_c(DONTWAIT)
+    return None if data is None else decode_text(data)
 
 
 def send(Socket sock not None, string):
     """Send a str as one message part; returns 0, or -1 on error."""
-    return _sent(sock, _text(string), 0)
+    return _send(sock, string, 0)
 
 
 def sendm(Socket sock not None, string):
     """Send a str with the MORE flag (more parts follow); returns 0 or -1."""
-    return _sent(sock, _text(string), SNDMORE)
+    return _send(sock, string, SNDMORE)
 
 
 def sendx(Socket sock not None, *strings):
     """Send strings as one multipart message (nothing if none are given);
     returns 0, or -1 on error."""
+    for string in strings:
+        if not isinstance(string, str):
+            raise TypeError("zstr sends str, not %s" % type(string).__name__)
     if not strings:
         return 0
-    return _sent(sock, [_text(string) for string in strings], 0)
+    try:
+        sock.send_multipart(strings)
+    except ClosedError:
+        raise
+    except ZMQError:
+        return -1
+    return 0
 
 
 def recvx(Socket sock not None):
@@ -69,4 +79,4 @@ def recvx(Socket sock not None):
         raise
     except ZMQError:
         return -1
-    return [part.decode("utf-8", "surrogateescape") for part in parts]
+    return [decode_text(part) for part in parts]

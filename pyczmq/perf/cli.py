@@ -23,9 +23,12 @@ from pyczmq.perf import native
 CONTESTANTS = ["c", "cython", "pyczmq", "pyczmq-frames", "pyzmq"]
 TITLES = {"c": "C", "cython": "Cython nogil", "pyczmq": "pyczmq", "pyczmq-frames": "Frame/Message",
           "pyzmq": "pyzmq"}
-# Messages per run, by message size: enough for ~0.1-0.5 s at C's speed.
-THROUGHPUT_COUNT = {64: 500_000, 1 << 20: 1_500}
-LATENCY_COUNT = {64: 20_000, 1 << 20: 300}
+# Messages per run, by message size: about half a second at C's speed (short
+# runs are dominated by the pipeline filling up); the slower contestants move
+# a share of that, so that every run takes about as long.
+THROUGHPUT_COUNT = {64: 2_000_000, 1 << 20: 2_000}
+LATENCY_COUNT = {64: 20_000, 1 << 20: 500}
+SHARE = {"pyczmq-frames": 0.5, "pyzmq": 0.25}
 TIMEOUT = 300
 _endpoints = itertools.count()
 
@@ -112,7 +115,10 @@ def measure(contestants, transports, sizes, parts_list, repeat, scale, latency=T
     rows = []
     for pattern, transport, size, parts in workloads:
         counts = THROUGHPUT_COUNT if pattern == "push-pull" else LATENCY_COUNT
-        count = max(10, int(counts.get(size, max(10, 32_000_000 // max(size, 1))) * scale))
+        base = counts.get(size, max(10, 128_000_000 // max(size, 64)))
+        count = {name: max(10, int(base * scale * (SHARE.get(name, 1) if pattern == "push-pull"
+                                                    and size < 65536 else 1)))
+                 for name in present}
         runs = {name: [] for name in present}
         errors = {}
         for _ in range(repeat):
@@ -120,19 +126,21 @@ def measure(contestants, transports, sizes, parts_list, repeat, scale, latency=T
                 if name in errors:
                     continue
                 try:
-                    runs[name].append(_run(name, programs, pattern, transport, count, size, parts, env))
+                    runs[name].append(_run(name, programs, pattern, transport, count[name], size,
+                                           parts, env))
                 except (RuntimeError, subprocess.TimeoutExpired, ValueError) as error:
                     errors[name] = str(error).strip().splitlines()[-1] if str(error).strip() else "failed"
         row = {"pattern": pattern, "transport": transport, "size": size, "parts": parts,
-               "count": count, "results": {}}
+               "results": {}}
         for name in present:
             if runs[name] and name not in errors:
                 seconds = statistics.median(runs[name])
                 row["results"][name] = {
+                    "count": count[name],
                     "seconds": runs[name],
-                    "messages_per_s": count / seconds,
-                    "mb_per_s": count * size * parts / seconds / 1e6,
-                    "us_per_round_trip": seconds / count * 1e6,
+                    "messages_per_s": count[name] / seconds,
+                    "mb_per_s": count[name] * size * parts / seconds / 1e6,
+                    "us_per_round_trip": seconds / count[name] * 1e6,
                 }
             else:
                 row["results"][name] = {"error": errors.get(name, "no result")}

@@ -116,6 +116,11 @@ cdef Frame _owned_frame(zframe_t *frame, bint private):
     return result
 
 
+cdef Frame new_frame(object data):
+    """Frame(data), without the Python-level call."""
+    return _owned_frame(zframe_new_empty() if data is None else _new_zframe(data), True)
+
+
 cdef zframe_t *_new_zframe(object data) except NULL:
     """A new zframe holding a copy of str (UTF-8), bytes or any buffer."""
     cdef Py_buffer view

@@ -106,6 +106,11 @@ cdef str _decode(const char *data, size_t size):
     return PyUnicode_DecodeUTF8(data, size, "surrogateescape")
 
 
+cdef str decode_text(bytes data):
+    """Received bytes as str, as Socket.recv() returns them."""
+    return _decode(PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data))
+
+
 cdef class Socket(SocketOptions):
     """A ZeroMQ socket: one of the 12 classic types (PAIR, PUB, SUB, REQ, REP,
     DEALER, ROUTER, PULL, PUSH, XPUB, XSUB, STREAM), made through a Context.
