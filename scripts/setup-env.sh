@@ -3,6 +3,7 @@
 # (installed with apt-get when missing and run as root, otherwise a clear
 # message), a virtualenv in .venv and an editable build with the test tools.
 # Sourced by scripts/test.sh and scripts/bench.sh; sets $VENV_PYTHON.
+# $PYCZMQ_EXTRAS names the optional dependencies to install (default: test).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -39,5 +40,5 @@ if [ ! -x "$VENV/bin/python" ]; then
     "$PYTHON" -m venv "$VENV"
 fi
 VENV_PYTHON="$VENV/bin/python"
-"$VENV_PYTHON" -m pip install -q --disable-pip-version-check -e "$ROOT[test]"
+"$VENV_PYTHON" -m pip install -q --disable-pip-version-check -e "$ROOT[${PYCZMQ_EXTRAS:-test}]"
 export VENV_PYTHON

@@ -224,7 +224,7 @@ def plot(rows, contestants, missing, filename):
                      label=TITLES[name])
         axis.set_xticks([x + width * (len(present) - 1) / 2 for x in range(len(selected))])
         axis.set_xticklabels(["%s %s x%d" % (r["transport"], _size_text(r["size"]), r["parts"])
-                              for r in selected], fontsize=8)
+                              for r in selected], fontsize=8, rotation=30, ha="right")
         axis.set_yscale("log")
         axis.set_ylabel("messages/s" if pattern == "push-pull" else "round trips/s")
         axis.set_title("PUSH/PULL throughput" if pattern == "push-pull" else "REQ/REP round trips")
