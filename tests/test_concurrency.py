@@ -269,10 +269,12 @@ def test_a_peer_leaving_mid_message_does_not_hang_the_sender():
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         push.send(b"hello")
         peer.stdout.readline()
+        parts = [b"x"] * 3_000_000
+        push.send(b"first", pyczmq.zmq.SNDMORE)     # the message begins, the peer alive
         peer.stdin.write("go\\n")
         peer.stdin.flush()
         start = time.monotonic()
-        push.send_multipart([b"x"] * 3_000_000)
+        push.send_multipart(parts)                  # the rest; the peer leaves meanwhile
         peer.wait()
         print(time.monotonic() - start < 20)
         ctx.destroy()
