@@ -22,7 +22,8 @@ INSTALL_HINT = ("install it with `apt-get install libczmq-dev pkg-config` (Debia
 
 # The Cython modules: one compilation unit for the extension types, and the
 # seed's functional modules as thin layers over it.
-MODULES = ["_core", "zctx", "zsocket", "zsockopt", "zstr", "zframe", "zmsg", "zmq"]
+MODULES = ["_core", "zctx", "zsocket", "zsockopt", "zstr", "zframe", "zmsg", "zmq", "zloop",
+           "zpoller"]
 
 
 def fail(message):

@@ -1,6 +1,6 @@
 # `cimport pyczmq` / `from pyczmq cimport Socket`: the extension types and the
 # CZMQ and libzmq declarations, for other Cython code.
 
-from pyczmq._core cimport Context, Socket, Frame, Message, FrameState
+from pyczmq._core cimport Context, Socket, Frame, Message, FrameState, Loop, Poller, Msg, Pollitem
 from pyczmq.includes.libzmq cimport *
 from pyczmq.includes.czmq cimport *

@@ -2,8 +2,9 @@
 binding for ZeroMQ.
 
 Two layers over one owner per C pointer: the object layer (Context, Socket,
-Frame, Message, importable from here and from pyczmq.types) and the seed's
-functional modules (pyczmq.zctx, zsocket, zsockopt, zstr, zframe, zmsg, zmq).
+Frame, Message, Loop, Poller, importable from here and from pyczmq.types) and the seed's
+functional modules (pyczmq.zctx, zsocket, zsockopt, zstr, zframe, zmsg,
+zloop, zpoller, zmq).
 Other Cython code can ``cimport pyczmq``; see get_include().
 """
 
@@ -17,8 +18,11 @@ from pyczmq._core import (
     Context,
     ContextTerminated,
     Frame,
+    Loop,
     Message,
+    Poller,
     Socket,
+    Ticket,
     SocketOption,
     ZMQError,
     czmq_version,
@@ -31,7 +35,7 @@ from pyczmq.zmq import (
 __version__ = "0.2.0"
 
 __all__ = [
-    "Context", "Socket", "Frame", "Message", "SocketOption",
+    "Context", "Socket", "Frame", "Message", "Loop", "Ticket", "Poller", "SocketOption",
     "ZMQError", "Again", "ContextTerminated", "ClosedError",
     "PAIR", "PUB", "SUB", "REQ", "REP", "DEALER", "ROUTER", "PULL", "PUSH", "XPUB", "XSUB",
     "STREAM", "SNDMORE", "DONTWAIT", "SOCKET_OPTIONS", "SOCKET_TYPE_NAMES",

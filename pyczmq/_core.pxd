@@ -9,12 +9,17 @@ from pyczmq.includes.czmq cimport *
 
 cdef class Frame
 cdef class Message
+cdef class Loop
 
 include "types/context.pxd"
 include "types/frame.pxd"
 include "types/message.pxd"
 include "types/socket.pxd"
+include "types/raw.pxd"
+include "types/loop.pxd"
+include "types/poller.pxd"
 
 # Constructors for other modules (the functional layer, Cython users).
 cdef Frame new_frame(object data)
+cdef Context new_own_context()
 cdef str decode_text(bytes data)

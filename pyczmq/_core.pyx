@@ -9,12 +9,13 @@ from cpython.buffer cimport (PyBUF_ANY_CONTIGUOUS, PyBUF_SIMPLE, PyBUF_WRITABLE,
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
 from cpython.exc cimport PyErr_CheckSignals
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.pythread cimport PyThread_get_thread_ident
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.errno cimport EACCES, EADDRINUSE, EAGAIN, EBUSY, EINTR, EINVAL, EMFILE, ENOMEM, ENOTSOCK
 from libc.stdint cimport int64_t, uint64_t
 from libc.string cimport memcpy
 from libc.errno cimport errno
-from posix.fcntl cimport F_SETFD, FD_CLOEXEC, fcntl
+from posix.fcntl cimport F_DUPFD_CLOEXEC, F_SETFD, FD_CLOEXEC, fcntl
 from posix.stat cimport S_ISSOCK, fstat, struct_stat
 from posix.unistd cimport close, getpid, pipe, write
 
@@ -36,3 +37,6 @@ include "types/socket_options.pxi"
 include "types/socket.pxi"
 include "types/frame.pxi"
 include "types/message.pxi"
+include "types/raw.pxi"
+include "types/loop.pxi"
+include "types/poller.pxi"

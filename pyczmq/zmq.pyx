@@ -1,14 +1,31 @@
-"""pyczmq.zmq: libzmq's constants.
+"""pyczmq.zmq: libzmq itself -- its functions, as the seed lists them, and
+its constants.
 
-Socket types, socket options, flags, poll events, monitor events, security
-mechanisms, context options and libzmq's own error numbers, without the ZMQ_
-prefix: ``pyczmq.zmq.PUSH``, ``pyczmq.zmq.SNDMORE``, ``pyczmq.zmq.POLLIN``.
-``types`` maps socket type names to numbers.
+Contexts and sockets are pyczmq's own objects: ``ctx_new()`` makes a Context
+that owns a libzmq context of its own, ``socket(ctx, type)`` a Socket in it
+(a CZMQ Context works too), so raw and CZMQ sockets poll together and keep
+every safety of pyczmq.  Data goes in and out as Python buffers; a message
+(``zmq_msg_t``) is a Msg owned by Python.  Functions return what libzmq
+returns on success and raise ZMQError on failure (``errno()`` is libzmq's
+errno of this thread); the blocking ones (recv, msg_recv, poll, proxy,
+ctx_term) release the GIL.  Constants drop the ZMQ_ prefix:
+``pyczmq.zmq.PUSH``, ``SNDMORE``, ``POLLIN``; ``types`` maps socket type names
+to numbers.
 """
 
 import errno as _errno
+import struct as _struct
+
+from cpython.buffer cimport PyBUF_SIMPLE, PyBUF_WRITABLE, PyBuffer_Release, PyObject_GetBuffer
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
+from libc.stdint cimport uint8_t
+from libc.string cimport memcpy
 
 from pyczmq.includes cimport libzmq as C
+from pyczmq._core cimport Context, Msg, Socket, new_own_context
+
+from pyczmq._core import (SOCKET_OPTIONS, ZMQError, Again, Msg, Pollitem, Socket,
+                          poll_items, proxy as _proxy)
 
 VERSION_MAJOR = C.ZMQ_VERSION_MAJOR
 VERSION_MINOR = C.ZMQ_VERSION_MINOR
@@ -198,3 +215,394 @@ EMFILE = _errno.EMFILE
 # Socket type names, as the seed's Context.socket("PUSH") looks them up
 types = {name: number for number, name in enumerate(
     ("PAIR", "PUB", "SUB", "REQ", "REP", "DEALER", "ROUTER", "PULL", "PUSH", "XPUB", "XSUB", "STREAM"))}
+
+
+# -- contexts ------------------------------------------------------------------
+
+def ctx_new():
+    """A Context owning a new libzmq context (zmq_ctx_new)."""
+    return new_own_context()
+
+
+cdef Context _own(Context ctx, str action):
+    if ctx._c_ctx == NULL:
+        raise ZMQError(_errno.EINVAL,
+                       "%s: CZMQ's shared context belongs to the process; "
+                       "use Context.destroy() to end a scope of it" % action)
+    return ctx
+
+
+def ctx_term(Context ctx not None):
+    """Terminate an own context: calls blocked on its sockets raise
+    ContextTerminated; returns once every socket of it is closed."""
+    _own(ctx, "ctx_term")
+    ctx._terminate()
+    return 0
+
+
+def ctx_shutdown(Context ctx not None):
+    """Make calls blocked on an own context's sockets raise ContextTerminated."""
+    _own(ctx, "ctx_shutdown")
+    if C.zmq_ctx_shutdown(ctx._c_ctx) != 0:
+        raise ZMQError()
+    return 0
+
+
+def ctx_get(Context ctx not None, int option):
+    """A context option (IO_THREADS, MAX_SOCKETS, ...)."""
+    ctx._check_alive()
+    cdef int value = C.zmq_ctx_get(ctx._zmq_context(), option)
+    if value < 0:
+        raise ZMQError(None, "ctx_get(%d)" % option)
+    return value
+
+
+def ctx_set(Context ctx not None, int option, int value):
+    """Set a context option; IO_THREADS only before its first socket."""
+    ctx._check_alive()
+    if option == C.ZMQ_IO_THREADS:
+        ctx.set_iothreads(value)
+        return 0
+    if C.zmq_ctx_set(ctx._zmq_context(), option, value) != 0:
+        raise ZMQError(None, "ctx_set(%d, %d)" % (option, value))
+    return 0
+
+
+# -- sockets ----------------------------------------------------------------------
+
+def socket(Context ctx not None, kind):
+    """A Socket of `kind` (a constant or a name) in the context."""
+    return Socket(ctx, kind)
+
+
+def close(Socket sock not None):
+    """Close the socket."""
+    sock.close()
+    return 0
+
+
+def bind(Socket sock not None, addr):
+    """Bind (CZMQ's tcp://host:* ephemeral ports work too)."""
+    sock.bind(addr)
+    return 0
+
+
+def unbind(Socket sock not None, addr):
+    sock.unbind(addr)
+    return 0
+
+
+def connect(Socket sock not None, addr):
+    sock.connect(addr)
+    return 0
+
+
+def disconnect(Socket sock not None, addr):
+    sock.disconnect(addr)
+    return 0
+
+
+def send(Socket sock not None, buf, len=None, int flags=0):
+    """Send `buf` (or its first `len` bytes) as one part; returns the size."""
+    cdef Py_buffer view
+    cdef Py_ssize_t size
+    if isinstance(buf, str):
+        buf = (<str>buf).encode("utf-8")
+    PyObject_GetBuffer(buf, &view, PyBUF_SIMPLE)
+    try:
+        size = view.len if len is None else len
+        if size < 0 or size > view.len:
+            raise ValueError("len %d is outside the buffer's %d bytes" % (size, view.len))
+        sock.send_buffer(view.buf, size, flags)
+    finally:
+        PyBuffer_Release(&view)
+    return size
+
+
+def recv(Socket sock not None, buf=None, len=None, int flags=0):
+    """Receive one part.  Without `buf`, return it as bytes.  With a writable
+    `buf`, copy at most `len` bytes into it and return the part's full size
+    (larger than `len` when truncated, as zmq_recv does)."""
+    cdef Py_buffer view
+    cdef Py_ssize_t size, room
+    if buf is None:
+        return sock.recv_bytes(flags)
+    data = sock.recv_bytes(flags)
+    PyObject_GetBuffer(buf, &view, PyBUF_WRITABLE)
+    try:
+        room = view.len if len is None else min(len, view.len)
+        size = PyBytes_GET_SIZE(data)
+        memcpy(view.buf, PyBytes_AS_STRING(data), min(size, room))
+    finally:
+        PyBuffer_Release(&view)
+    return size
+
+
+def getsockopt(Socket sock not None, int option, val=None, len=None):
+    """A socket option by number (the value; `val` and `len` are the seed's C
+    arguments and are ignored)."""
+    for entry in SOCKET_OPTIONS.values():
+        if entry.option == option and entry.readable:
+            return entry.__get__(sock, None)
+    raise ZMQError(_errno.EINVAL, "getsockopt: option %d can not be read" % option)
+
+
+def setsockopt(Socket sock not None, int option, val, len=None):
+    """Set a socket option by number (`val` up to `len` bytes for binary options)."""
+    if len is not None and not isinstance(val, int):
+        val = bytes(val)[:len]
+    for entry in SOCKET_OPTIONS.values():
+        if entry.option == option and entry.writable:
+            entry.__set__(sock, val)
+            return 0
+    raise ZMQError(_errno.EINVAL, "setsockopt: option %d can not be set" % option)
+
+
+def socket_monitor(Socket sock not None, addr, int events=C.ZMQ_EVENT_ALL):
+    """Publish the socket's events on a PAIR endpoint (inproc://...); read
+    them with recv_monitor_event() on a PAIR socket connected to it."""
+    cdef bytes endpoint = None
+    cdef int rc
+    sock._check()
+    if addr is not None:
+        endpoint = addr.encode() if isinstance(addr, str) else bytes(addr)
+    rc = C.zmq_socket_monitor(sock._c_handle, NULL if endpoint is None else <char *>endpoint, events)
+    if rc != 0:
+        raise ZMQError(None, "socket_monitor(%r)" % (addr,))
+    return 0
+
+
+_EVENT = _struct.Struct("=HI")
+
+
+def parse_monitor_event(parts):
+    """(event, value, endpoint) from the two frames a monitor sends."""
+    if len(parts) != 2 or len(parts[0]) != _EVENT.size:
+        raise ValueError("not a socket monitor event: %r" % (parts,))
+    event, value = _EVENT.unpack(bytes(parts[0]))
+    return event, value, bytes(parts[1]).decode("utf-8", "replace")
+
+
+def recv_monitor_event(Socket monitor not None, int flags=0):
+    """Receive and decode the next event from a monitor's PAIR socket."""
+    return parse_monitor_event(monitor.recv_multipart(flags))
+
+
+def proxy(Socket frontend not None, Socket backend not None, Socket capture=None):
+    """zmq_proxy, GIL released: forwards between the two sockets (copying to
+    `capture`) until their context ends (ctx_term/ctx_shutdown, or
+    Context.destroy() of a CZMQ context); returns -1 then, as libzmq does."""
+    _proxy(frontend, backend, capture)
+    return -1
+
+
+# -- messages -------------------------------------------------------------------------
+
+cdef Msg _new_msg(Msg msg):
+    if msg is None:
+        return Msg()
+    msg._check_unexported("initialise")
+    C.zmq_msg_close(&msg._c_msg)
+    C.zmq_msg_init(&msg._c_msg)
+    return msg
+
+
+def msg_init(Msg msg=None):
+    """A new, empty Msg; given one, empty it (returns 0)."""
+    result = _new_msg(msg)
+    return result if msg is None else 0
+
+
+def msg_init_size(Msg msg, size_t size):
+    """A Msg of `size` bytes (msg None: a new one; else it is re-initialised)."""
+    cdef Msg target = _new_msg(msg)
+    if C.zmq_msg_init_size(&target._c_msg, size) != 0:
+        C.zmq_msg_init(&target._c_msg)
+        raise MemoryError("no memory for a %d-byte message" % size)
+    return target if msg is None else 0
+
+
+def msg_init_data(Msg msg, data, size=None, ffn=None, hint=None):
+    """A Msg holding `data` (or its first `size` bytes).  The data is copied,
+    so Python keeps no obligation to libzmq: `ffn(data, hint)`, if given, is
+    called at once, as libzmq would once done with it."""
+    cdef Py_buffer view
+    cdef Msg target = _new_msg(msg)
+    PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
+    try:
+        length = view.len if size is None else size
+        if length < 0 or length > view.len:
+            raise ValueError("size %d is outside the buffer's %d bytes" % (length, view.len))
+        if C.zmq_msg_init_size(&target._c_msg, length) != 0:
+            C.zmq_msg_init(&target._c_msg)
+            raise MemoryError("no memory for a %d-byte message" % length)
+        memcpy(C.zmq_msg_data(&target._c_msg), view.buf, length)
+    finally:
+        PyBuffer_Release(&view)
+    if ffn is not None:
+        ffn(data, hint)
+    return target if msg is None else 0
+
+
+def msg_send(Msg msg not None, Socket sock not None, int flags=0):
+    """Send the message (it is left empty); returns its size."""
+    cdef size_t size = C.zmq_msg_size(&msg._c_msg)
+    msg._check_unexported("send")
+    sock._check()
+    sock._send_part(&msg._c_msg, flags)
+    return size
+
+
+def msg_recv(Msg msg not None, Socket sock not None, int flags=0):
+    """Receive one part into the message; returns its size (Again with DONTWAIT
+    when nothing waits)."""
+    msg._check_unexported("receive into")
+    sock._check()
+    if not sock._recv_part(&msg._c_msg, flags, True):
+        raise Again(_errno.EAGAIN, "msg_recv: nothing to receive")
+    return C.zmq_msg_size(&msg._c_msg)
+
+
+def sendmsg(Socket sock not None, Msg msg not None, int flags=0):
+    """msg_send with the socket first (zmq_sendmsg)."""
+    return msg_send(msg, sock, flags)
+
+
+def recvmsg(Socket sock not None, Msg msg not None, int flags=0):
+    """msg_recv with the socket first (zmq_recvmsg)."""
+    return msg_recv(msg, sock, flags)
+
+
+def msg_close(Msg msg not None):
+    """Release the message's data (the Msg stays usable, empty)."""
+    _new_msg(msg)
+    return 0
+
+
+def msg_copy(Msg dest not None, Msg src not None):
+    """Make `dest` share `src`'s data."""
+    dest._check_unexported("copy into")
+    if C.zmq_msg_copy(&dest._c_msg, &src._c_msg) != 0:
+        raise ZMQError(None, "msg_copy")
+    return 0
+
+
+def msg_move(Msg dest not None, Msg src not None):
+    """Move `src`'s data into `dest` (`src` is left empty)."""
+    dest._check_unexported("move into")
+    src._check_unexported("move")
+    if C.zmq_msg_move(&dest._c_msg, &src._c_msg) != 0:
+        raise ZMQError(None, "msg_move")
+    return 0
+
+
+def msg_data(Msg msg not None):
+    """A memoryview of the message's data (read-only while libzmq shares it)."""
+    return memoryview(msg)
+
+
+def msg_size(Msg msg not None):
+    return C.zmq_msg_size(&msg._c_msg)
+
+
+def msg_more(Msg msg not None):
+    return C.zmq_msg_more(&msg._c_msg)
+
+
+def msg_get(Msg msg not None, int property):
+    """A message property: MORE, SRCFD or SHARED."""
+    cdef int value = C.zmq_msg_get(&msg._c_msg, property)
+    if value < 0:
+        raise ZMQError(None, "msg_get(%d)" % property)
+    return value
+
+
+def msg_set(Msg msg not None, int property, int value):
+    """Set a message property (libzmq 4.3 has none to set: EINVAL)."""
+    if C.zmq_msg_set(&msg._c_msg, property, value) != 0:
+        raise ZMQError(None, "msg_set(%d)" % property)
+    return 0
+
+
+# -- polling --------------------------------------------------------------------------
+
+pollitem = Pollitem
+
+
+def poll(items, nitems_or_timeout=-1, timeout=None):
+    """zmq_poll over pollitems, GIL released: the number with events; each
+    item's revents says which.  poll(items, timeout) or the seed's
+    poll(items, nitems, timeout); timeout in ms, -1 waits forever."""
+    items = list(items)
+    if timeout is None:
+        timeout = nitems_or_timeout
+    else:
+        items = items[:nitems_or_timeout]
+    return poll_items(items, timeout)
+
+
+# -- errors, versions, capabilities, keys -----------------------------------------------
+
+def errno():
+    """libzmq's errno of this thread (zmq_errno)."""
+    return C.zmq_errno()
+
+
+def strerror(int num):
+    """The text of an error number, libzmq's own included."""
+    return C.zmq_strerror(num).decode("utf-8", "replace")
+
+
+def version():
+    """(major, minor, patch) of the libzmq in use."""
+    cdef int major, minor, patch
+    C.zmq_version(&major, &minor, &patch)
+    return (major, minor, patch)
+
+
+def has(capability):
+    """True if libzmq was built with `capability` ("curve", "ipc", "draft", ...)."""
+    cdef bytes name = capability.encode() if isinstance(capability, str) else bytes(capability)
+    return C.zmq_has(name) == 1
+
+
+def z85_encode(data):
+    """Z85 text of `data`, whose length must be a multiple of 4."""
+    cdef Py_buffer view
+    PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
+    try:
+        if view.len % 4:
+            raise ValueError("z85_encode needs a multiple of 4 bytes, not %d" % view.len)
+        out = bytearray(view.len * 5 // 4 + 1)
+        if C.zmq_z85_encode(<char *><unsigned char *>out, <const uint8_t *>view.buf, view.len) == NULL:
+            raise ValueError("z85_encode failed")
+    finally:
+        PyBuffer_Release(&view)
+    return out[:-1].decode("ascii")
+
+
+def z85_decode(text):
+    """The bytes of Z85 `text`, whose length must be a multiple of 5."""
+    if isinstance(text, str):
+        text = text.encode("ascii", "replace")
+    text = bytes(text)
+    if len(text) % 5:
+        raise ValueError("z85_decode needs a multiple of 5 characters, not %d" % len(text))
+    if b"\0" in text:
+        raise ValueError("Z85 text can not contain NUL")
+    out = bytearray(len(text) * 4 // 5)
+    if C.zmq_z85_decode(<uint8_t *><unsigned char *>out, text) == NULL:
+        raise ValueError("not valid Z85 text: %r" % text)
+    return bytes(out)
+
+
+z86_decode = z85_decode         # the seed's misspelling, kept
+
+
+def curve_keypair():
+    """A new CURVE key pair as (public, secret) Z85 text."""
+    cdef char public[41]
+    cdef char secret[41]
+    if C.zmq_curve_keypair(public, secret) != 0:
+        raise ZMQError(None, "curve_keypair (is libzmq built with CURVE?)")
+    return public[:40].decode("ascii"), secret[:40].decode("ascii")

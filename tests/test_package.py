@@ -14,7 +14,7 @@ import pyczmq
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 MODULES = ["pyczmq", "pyczmq._core", "pyczmq.types", "pyczmq.zctx", "pyczmq.zsocket",
-           "pyczmq.zsockopt", "pyczmq.zstr", "pyczmq.zframe", "pyczmq.zmsg", "pyczmq.zmq",
+           "pyczmq.zsockopt", "pyczmq.zstr", "pyczmq.zframe", "pyczmq.zmsg", "pyczmq.zmq", "pyczmq.zloop", "pyczmq.zpoller",
            "pyczmq.perf", "pyczmq.perf.cli", "pyczmq.perf.worker", "pyczmq.perf.native"]
 
 

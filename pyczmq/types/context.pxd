@@ -1,4 +1,7 @@
 cdef class Context:
+    cdef void *_c_ctx           # a libzmq context of its own (zmq.ctx_new), or NULL: CZMQ's
+    cdef pid_t _pid             # process that made _c_ctx
+    cdef bint _own_started      # _c_ctx has had a socket (its I/O threads are fixed)
     cdef int _linger            # socket defaults this scope applies; _UNSET = CZMQ's
     cdef int _sndhwm
     cdef int _rcvhwm
@@ -7,8 +10,11 @@ cdef class Context:
     cdef int _wake_write_fd
     cdef pid_t _wake_pid        # process that made the pipe
     cdef object _sockets        # WeakSet of the open sockets made through this scope
+    cdef list _proxies          # control sockets of running proxies (see proxy())
     cdef object __weakref__
 
     cdef int _check_alive(self) except -1
+    cdef void *_zmq_context(self) except NULL
+    cdef int _terminate(self) except -1
     cdef void _forget_wake_pipe(self) noexcept
     cdef int _wake_fd(self) except -1

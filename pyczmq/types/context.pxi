@@ -41,7 +41,8 @@ cdef class Context:
     made through it, gives each new socket its linger and high-water-mark
     defaults, and closes them all on ``destroy()`` or at the end of a ``with``
     block.  A call blocked on one of its sockets in another thread then raises
-    ContextTerminated.
+    ContextTerminated.  (``pyczmq.zmq.ctx_new()`` makes a Context that owns a
+    libzmq context of its own, terminated by ``zmq.ctx_term()`` or destroy().)
     """
 
     def __cinit__(self):
@@ -52,6 +53,7 @@ cdef class Context:
         self._wake_write_fd = -1
         self._wake_pid = 0
         self._sockets = _weakref.WeakSet()
+        self._proxies = []
         _contexts.add(self)
 
     def __init__(self, iothreads=None):
@@ -62,10 +64,43 @@ cdef class Context:
     def __dealloc__(self):
         # Sockets keep their Context alive, so no call can still be waiting on the pipe.
         self._forget_wake_pipe()
+        if self._c_ctx != NULL and self._pid == _process_pid:
+            # Its sockets are gone (they hold a reference to it); a linger
+            # they were given may still make this wait.
+            with nogil:
+                while zmq_ctx_term(self._c_ctx) != 0 and zmq_errno() == EINTR:
+                    pass
+        self._c_ctx = NULL
 
     cdef int _check_alive(self) except -1:
         if self._destroyed:
             raise ClosedError("Context was destroyed", ENOTSOCK)
+        if self._c_ctx != NULL and self._pid != _process_pid:
+            raise ClosedError("Context belongs to process %d: a forked child must make its own"
+                              % self._pid, ENOTSOCK)
+        return 0
+
+    cdef void *_zmq_context(self) except NULL:
+        """The libzmq context sockets of this scope are made in."""
+        return self._c_ctx if self._c_ctx != NULL else _zsys_context()
+
+    cdef int _terminate(self) except -1:
+        """zmq_ctx_term() of an own libzmq context, GIL released: waits until
+        every socket in it is closed (as libzmq does)."""
+        cdef void *context = self._c_ctx
+        cdef int rc
+        if context == NULL or self._pid != _process_pid:
+            return 0
+        while True:
+            with nogil:
+                rc = zmq_ctx_term(context)
+            if rc == 0:
+                break
+            if zmq_errno() != EINTR:
+                return _raise_last("terminate the context")
+            PyErr_CheckSignals()
+        self._c_ctx = NULL
+        self._destroyed = True
         return 0
 
     cdef void _forget_wake_pipe(self) noexcept:
@@ -96,11 +131,11 @@ cdef class Context:
         """Set the number of libzmq I/O threads (process-wide).  Only possible
         before the process creates its first socket."""
         _check_int_range("iothreads", iothreads, 0, 1024)
-        cdef void *context = _zsys_context()
+        cdef void *context = self._zmq_context()
         cdef int current = zmq_ctx_get(context, ZMQ_IO_THREADS)
         if iothreads == current:
             return
-        if _context_started:
+        if self._own_started if self._c_ctx != NULL else _context_started:
             raise ZMQError(EINVAL, "set_iothreads(%d): the process already has sockets, "
                            "so its %d I/O thread(s) are fixed" % (iothreads, current))
         # Not zsys_set_io_threads(): it asserts if any CZMQ socket exists, and
@@ -110,8 +145,8 @@ cdef class Context:
 
     @property
     def iothreads(self):
-        """Number of libzmq I/O threads of the process."""
-        return zmq_ctx_get(_zsys_context(), ZMQ_IO_THREADS)
+        """Number of libzmq I/O threads (of the process, or of an own context)."""
+        return zmq_ctx_get(self._zmq_context(), ZMQ_IO_THREADS)
 
     def set_linger(self, msecs):
         """Linger (ms) for sockets made from now on; -1 waits forever, 0 (CZMQ's
@@ -141,8 +176,9 @@ cdef class Context:
 
     @property
     def underlying(self):
-        """Address of CZMQ's libzmq context, as an int (use with care)."""
-        return <size_t>_zsys_context()
+        """Address of the libzmq context (CZMQ's, or its own), as an int (use with care)."""
+        self._check_alive()
+        return <size_t>self._zmq_context()
 
     @property
     def sockets(self):
@@ -165,11 +201,18 @@ cdef class Context:
         if self._destroyed:
             return
         self._destroyed = True
+        for control in self._proxies:       # stop proxies running on its sockets
+            zmq_send((<Socket>control)._c_handle, b"TERMINATE", 9, ZMQ_DONTWAIT)
         for sock in list(self._sockets):
             if not (<Socket>sock)._busy:
                 (<Socket>sock)._close("its Context was destroyed")
         if self._wake_pid == _process_pid and self._wake_write_fd >= 0:
             write(self._wake_write_fd, b"x", 1)
+        if self._c_ctx != NULL and self._pid == _process_pid:
+            # Calls blocked on its sockets get ETERM and close them; then it ends.
+            zmq_ctx_shutdown(self._c_ctx)
+            if not any((<Socket>sock)._busy for sock in self._sockets):
+                self._terminate()
 
     def __enter__(self):
         self._check_alive()
@@ -180,4 +223,15 @@ cdef class Context:
 
     def __repr__(self):
         state = "destroyed" if self._destroyed else "%d sockets" % len(self.sockets)
-        return "<pyczmq.Context %s at %#x>" % (state, id(self))
+        own = "own libzmq context, " if self._c_ctx != NULL else ""
+        return "<pyczmq.Context %s%s at %#x>" % (own, state, id(self))
+
+
+cdef Context new_own_context():
+    """A Context owning a libzmq context of its own (zmq_ctx_new)."""
+    cdef Context context = Context.__new__(Context)
+    context._c_ctx = zmq_ctx_new()
+    if context._c_ctx == NULL:
+        _raise_last("create a libzmq context")
+    context._pid = _process_pid
+    return context

@@ -136,6 +136,25 @@ cdef int _check_use_fd(int fd, str transport) except -1:
     return 0
 
 
+cdef int _set_use_fd(Socket sock, int fd) except -1:
+    """libzmq closes the descriptor it is given when done with it, so it gets
+    a duplicate: the caller's descriptor stays the caller's to close."""
+    cdef int duplicate = -1
+    _check_use_fd(fd, None)
+    if fd != -1:
+        duplicate = fcntl(fd, F_DUPFD_CLOEXEC, 0)
+        if duplicate < 0:
+            raise OSError(errno, "can not duplicate use_fd %d" % fd)
+    if zmq_setsockopt(sock._c_handle, ZMQ_USE_FD, &duplicate, sizeof(int)) != 0:
+        if duplicate >= 0:
+            close(duplicate)
+        return _raise_last("set socket option use_fd=%d" % fd)
+    if sock._use_fd >= 0:
+        close(sock._use_fd)
+    sock._use_fd = duplicate
+    return 0
+
+
 cdef bytes _option_bytes(SocketOption option, object value):
     if isinstance(value, str):
         data = (<str>value).encode("utf-8", "surrogateescape")    # as read back
@@ -164,7 +183,7 @@ cdef int _set_option(Socket sock, SocketOption option, object value) except -1:
     if option.type == OPT_INT:
         int_value = value
         if option.option == ZMQ_USE_FD:
-            _check_use_fd(int_value, None)
+            return _set_use_fd(sock, int_value)
         rc = zmq_setsockopt(sock._c_handle, option.option, &int_value, sizeof(int_value))
     elif option.type == OPT_INT64:
         int64_value = value

@@ -7,15 +7,20 @@ cdef class Socket(SocketOptions):
     cdef readonly Context ctx
     cdef int _type
     cdef pid_t _pid             # process that created the handle
+    cdef bint _zsys             # made by zsys_socket (else zmq_socket in an own context)
+    cdef int _use_fd            # our duplicate of the use_fd descriptor, until a bind adopts it
     cdef bint _busy             # a call is waiting (GIL released) or mid-message
     cdef bint _sending_more     # the last part sent had MORE: the next one ends no wait
     cdef str _closed_reason
     cdef list _binds            # [(requested endpoint, resolved endpoint)]
     cdef list _connects
+    cdef object _watchers       # Loops and Pollers holding this socket (WeakSet), or None
     cdef object __weakref__
 
     cdef int _check(self) except -1
     cdef int _raise_unusable(self) except -1
+    cdef void _close_handle(self) noexcept
+    cdef int _watch(self, object watcher) except -1
     cdef int _close(self, str reason) except -1
     cdef bint _close_at_exit(self) noexcept
     cdef int _poll(self, short events, long timeout, bint interruptible) except -1

@@ -30,6 +30,16 @@ cdef int64_t _UNBIND_GRACE = 2000
 cdef int64_t _last_close = -1000000
 cdef int64_t _SLOT_GRACE = 1000
 
+cdef void *_new_handle(Context ctx, int socket_type) noexcept:
+    """A new libzmq socket in the Context's libzmq context, or NULL (errno set)."""
+    cdef void *context
+    if ctx._c_ctx == NULL:
+        if zsys_init() == NULL:
+            return NULL
+        return zsys_socket(socket_type, NULL, 0)
+    return zmq_socket(ctx._c_ctx, socket_type)
+
+
 cdef _note_unbound(list binds, int64_t now):
     """Remember endpoints just given up, so that bind() waits for them."""
     for requested, resolved in binds or ():
@@ -125,6 +135,7 @@ cdef class Socket(SocketOptions):
     def __cinit__(self):
         self._binds = []
         self._connects = []
+        self._use_fd = -1
 
     def __init__(self, Context ctx, kind):
         cdef int socket_type = _socket_type(kind)
@@ -136,17 +147,20 @@ cdef class Socket(SocketOptions):
         if ctx is None:
             ctx = _default_context()
         ctx._check_alive()
-        _zsys_context()
-        handle = zsys_socket(socket_type, NULL, 0)
+        handle = _new_handle(ctx, socket_type)
         # libzmq frees a closed socket's slot asynchronously: at the limit,
         # give a socket closed a moment ago the time to free its slot.
         deadline = _last_close + _SLOT_GRACE
         while handle == NULL and zmq_errno() == EMFILE and zclock_mono() < deadline:
             _time.sleep(0.001)
-            handle = zsys_socket(socket_type, NULL, 0)
+            handle = _new_handle(ctx, socket_type)
         if handle == NULL:
             _raise_last("create a %s socket" % SOCKET_TYPE_NAMES[socket_type])
-        _context_started = True
+        if ctx._c_ctx == NULL:
+            _context_started = True
+        else:
+            ctx._own_started = True
+        self._zsys = ctx._c_ctx == NULL
         self._c_handle = handle
         self._type = socket_type
         self._pid = _process_pid
@@ -163,8 +177,7 @@ cdef class Socket(SocketOptions):
     def __dealloc__(self):
         global _last_close
         if self._c_handle != NULL and self._pid == _process_pid:
-            zsys_close(self._c_handle, NULL, 0)
-            self._c_handle = NULL
+            self._close_handle()
             _last_close = zclock_mono()
             if self._binds and _recently_unbound is not None:   # None late in shutdown
                 _note_unbound(self._binds, _last_close)
@@ -189,15 +202,38 @@ cdef class Socket(SocketOptions):
         self._close("its Context was destroyed")
         raise ClosedError("Socket is closed (its Context was destroyed)", ENOTSOCK)
 
-    cdef int _close(self, str reason) except -1:
-        cdef void *handle = self._c_handle
-        global _last_close
-        if handle == NULL:
-            return 0
+    cdef void _close_handle(self) noexcept:
+        """Close the libzmq handle (this process's own) and forget it."""
+        if self._use_fd >= 0:               # a use_fd no bind adopted
+            close(self._use_fd)
+            self._use_fd = -1
+        if self._zsys:
+            zsys_close(self._c_handle, NULL, 0)     # CZMQ counts its sockets
+        else:
+            zmq_close(self._c_handle)
         self._c_handle = NULL
+
+    cdef int _watch(self, object watcher) except -1:
+        """A Loop or Poller now holds this socket: tell it before closing."""
+        if self._watchers is None:
+            self._watchers = _weakref.WeakSet()
+        self._watchers.add(watcher)
+        return 0
+
+    cdef int _close(self, str reason) except -1:
+        global _last_close
+        if self._c_handle == NULL:
+            return 0
+        if self._watchers:
+            for watcher in list(self._watchers):    # they must not poll a closed socket
+                if isinstance(watcher, Loop):
+                    (<Loop>watcher)._forget(self)
+                else:
+                    (<Poller>watcher)._forget(self)
+            self._watchers = None
         self._closed_reason = reason
         if self._pid == _process_pid:
-            zsys_close(handle, NULL, 0)
+            self._close_handle()
             _last_close = zclock_mono()
             _note_unbound(self._binds, _last_close)
         self.ctx._sockets.discard(self)
@@ -210,8 +246,7 @@ cdef class Socket(SocketOptions):
             return True
         if self._busy:
             return False
-        zsys_close(self._c_handle, NULL, 0)
-        self._c_handle = NULL
+        self._close_handle()
         self._closed_reason = "the interpreter exited"
         return True
 
@@ -281,6 +316,8 @@ cdef class Socket(SocketOptions):
             # The descriptor may have been closed or reused since it was set.
             zmq_getsockopt(self._c_handle, ZMQ_USE_FD, &use_fd, &size)
             _check_use_fd(use_fd, text[:3])
+        else:
+            use_fd = -1                     # libzmq ignores it for other transports
         match = _EPHEMERAL_ENDPOINT.match(text)
         if match:
             host, operator, first, last = match.groups()
@@ -312,6 +349,12 @@ cdef class Socket(SocketOptions):
                 _time.sleep(0.002)
         if rc != 0:
             _raise_zmq(err, "bind to %r" % text)
+        if use_fd != -1:
+            # The listener adopted the descriptor (it will close it); a second
+            # bind must not adopt it again.
+            self._use_fd = -1
+            use_fd = -1
+            zmq_setsockopt(self._c_handle, ZMQ_USE_FD, &use_fd, sizeof(int))
         resolved = self._last_endpoint()
         self._binds.append((text, resolved))
         if resolved.startswith("tcp://"):
@@ -393,6 +436,9 @@ cdef class Socket(SocketOptions):
                     return 1
                 if rc == 0:
                     return 0
+                if err == ETERM:            # its own libzmq context was shut down
+                    self._close("its context was terminated")
+                    raise ContextTerminated(ETERM, "the socket's context was terminated")
                 if err != EINTR:
                     return _raise_zmq(err, "poll")
                 if interruptible:

@@ -142,7 +142,7 @@ cdef class SocketOptions:
     unsubscribe = SocketOption("unsubscribe", ZMQ_UNSUBSCRIBE, OPT_BYTES, WRITE,
         "SUB: remove a subscription prefix.")
     use_fd = SocketOption("use_fd", ZMQ_USE_FD, OPT_INT, READ_WRITE,
-        "Bind to this pre-made file descriptor instead of creating one (-1: off).")
+        "Bind to this listening socket instead of making one (-1: off); libzmq gets a duplicate, adopted by the next tcp/ipc bind.")
     vmci_buffer_max_size = SocketOption("vmci_buffer_max_size", ZMQ_VMCI_BUFFER_MAX_SIZE, OPT_UINT64, READ_WRITE,
         "VMCI transport: maximum buffer size.")
     vmci_buffer_min_size = SocketOption("vmci_buffer_min_size", ZMQ_VMCI_BUFFER_MIN_SIZE, OPT_UINT64, READ_WRITE,

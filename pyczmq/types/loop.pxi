@@ -1,0 +1,366 @@
+# Loop: CZMQ's reactor (zloop), driving Python handlers.
+#
+# Every registration is a _Handler object the Loop keeps (and so keeps its
+# handler and arg alive) for as long as zloop may call it; zloop gets the
+# object's address as its arg.  Handlers run with the GIL re-taken inside
+# zloop_start(), which runs with the GIL released.  An exception in a handler
+# stops the loop and is raised again by start().  While start() waits, the
+# loop's sockets are busy (other threads get EBUSY); while a handler runs
+# they are free for it to use.  Readers are zloop pollers on the socket's
+# libzmq handle (zloop_reader() needs a zsock_t).
+
+
+cdef int _on_item(zloop_t *loop, zmq_pollitem_t *item, void *arg) noexcept with gil:
+    return (<Loop>(<_Handler>arg).loop)._call(<_Handler>arg, item.revents)
+
+
+cdef int _on_timer(zloop_t *loop, int timer_id, void *arg) noexcept with gil:
+    return (<Loop>(<_Handler>arg).loop)._call(<_Handler>arg, 0)
+
+
+cdef class _Handler:
+    """One registration of a Loop (internal)."""
+
+
+cdef class Ticket:
+    """A ticket timer of a Loop (Loop.ticket): fires once, after the loop's
+    ticket delay, unless reset (restarting the delay) or deleted first."""
+
+    @property
+    def alive(self):
+        """True until it fires or is deleted."""
+        return self._alive
+
+    def reset(self):
+        """Restart its delay."""
+        self.loop.ticket_reset(self)
+
+    def delete(self):
+        """Cancel it."""
+        self.loop.ticket_delete(self)
+
+    def __repr__(self):
+        return "<pyczmq.Ticket %s at %#x>" % ("alive" if self._alive else "ended", id(self))
+
+
+cdef class Loop:
+    """CZMQ's reactor (zloop): call Python handlers when sockets or file
+    descriptors are ready and when timers expire.
+
+    A handler is called as ``handler(loop, target, arg)`` -- the socket for a
+    reader, the pollitem for a poller, the timer id for a timer, the Ticket
+    for a ticket -- and stops the loop by returning -1.  An exception raised
+    by a handler stops it too and is raised again by start().  Handlers may
+    add and end readers, pollers and timers, their own included.
+    """
+
+    def __cinit__(self):
+        self._c_loop = zloop_new()
+        self._items = []
+        self._timers = {}
+        self._tickets = set()
+
+    def __dealloc__(self):
+        if self._c_loop != NULL:
+            zloop_destroy(&self._c_loop)
+
+    cdef int _check(self) except -1:
+        if self._c_loop == NULL:
+            raise ClosedError("Loop was destroyed")
+        if self._running and PyThread_get_thread_ident() != self._thread:
+            raise ZMQError(EBUSY, "Loop is running in another thread (a zloop is used "
+                           "by one thread at a time)")
+        return 0
+
+    cdef int _call(self, _Handler handler, short revents) noexcept:
+        """Run a handler from inside zloop_start (GIL held): 0, or -1 to stop."""
+        cdef object result
+        if not handler.active or self._error is not None:
+            return 0                # ended after zloop had it due, or stopping
+        if handler.kind == HANDLE_TIMER:
+            if handler.remaining == 1:      # its last firing: zloop drops it now
+                handler.active = False
+                self._timers.pop(handler.timer_id, None)
+            elif handler.remaining:
+                handler.remaining -= 1
+        elif handler.kind == HANDLE_TICKET:  # tickets fire once: zloop frees it now
+            handler.active = False
+            (<Ticket>handler.target)._alive = False
+            self._tickets.discard(handler.target)
+        elif handler.kind == HANDLE_POLLER:
+            (<Pollitem>handler.target).revents = revents
+        self._sockets_busy(False)
+        try:
+            result = handler.handler(self, handler.target, handler.arg)
+        except BaseException as error:
+            self._error = error
+            return -1
+        finally:
+            if self._c_loop != NULL:
+                self._sockets_busy(True)
+        return -1 if isinstance(result, int) and result == -1 else 0
+
+    cdef void _sockets_busy(self, bint busy) noexcept:
+        cdef _Handler handler
+        for handler in self._items:
+            if handler.item.socket != NULL:
+                sock = handler.target if handler.kind == HANDLE_READER else (<Pollitem>handler.target).socket
+                (<Socket>sock)._busy = busy
+
+    cdef int _end_items(self, void *socket, int fd) except -1:
+        """zloop_poller_end for a socket (or fd): it ends every item on it."""
+        cdef zmq_pollitem_t item
+        cdef _Handler handler
+        kept = []
+        for handler in self._items:
+            if (socket != NULL and handler.item.socket == socket) or \
+                    (socket == NULL and handler.item.socket == NULL and handler.item.fd == fd):
+                handler.active = False
+            else:
+                kept.append(handler)
+        self._items = kept
+        item.socket = socket
+        item.fd = fd
+        item.events = item.revents = 0
+        zloop_poller_end(self._c_loop, &item)
+        return 0
+
+    cdef int _forget(self, Socket sock) except -1:
+        """`sock` is closing: no item of this loop may poll it any more."""
+        if self._c_loop != NULL and sock._c_handle != NULL:
+            self._end_items(sock._c_handle, 0)
+        return 0
+
+    cdef _Handler _register(self, HandlerKind kind, handler, arg, target):
+        cdef _Handler registration
+        if not callable(handler):
+            raise TypeError("a Loop handler must be callable, not %s" % type(handler).__name__)
+        registration = _Handler.__new__(_Handler)
+        registration.handler = handler
+        registration.arg = arg
+        registration.target = target
+        registration.kind = kind
+        registration.active = True
+        registration.loop = <void *>self
+        return registration
+
+    # -- sockets and file descriptors ------------------------------------------
+
+    cdef int _add_item(self, _Handler registration, Socket sock, int fd, short events) except -1:
+        registration.item.socket = sock._c_handle if sock is not None else NULL
+        registration.item.fd = fd
+        registration.item.events = events
+        registration.item.revents = 0
+        if zloop_poller(self._c_loop, &registration.item, _on_item, <void *>registration) != 0:
+            return _raise_last("register with the loop")
+        self._items.append(registration)
+        if sock is not None:
+            sock._watch(self)       # (made busy with the others after the handler)
+        return 0
+
+    def reader(self, Socket sock not None, handler, arg=None):
+        """Call ``handler(loop, sock, arg)`` whenever `sock` has a message."""
+        self._check()
+        sock._check()
+        self._add_item(self._register(HANDLE_READER, handler, arg, sock), sock, 0, ZMQ_POLLIN)
+
+    def reader_end(self, Socket sock not None):
+        """Stop calling the handlers of `sock` (its pollers too, as zloop does)."""
+        self._check()
+        if sock._c_handle != NULL:
+            self._end_items(sock._c_handle, 0)
+
+    def reader_set_tolerant(self, Socket sock not None):
+        """Keep calling `sock`'s handlers after errors (zloop drops them otherwise)."""
+        cdef zmq_pollitem_t item
+        self._check()
+        sock._check()
+        item.socket = sock._c_handle
+        item.fd = 0
+        zloop_poller_set_tolerant(self._c_loop, &item)
+
+    def poller(self, Pollitem item not None, handler, arg=None):
+        """Call ``handler(loop, item, arg)`` when the item's socket or file
+        descriptor has its events (item.revents tells which)."""
+        cdef Socket sock = item.socket
+        self._check()
+        if sock is not None:
+            sock._check()
+        self._add_item(self._register(HANDLE_POLLER, handler, arg, item), sock, item.fd, item.events)
+
+    def poller_end(self, Pollitem item not None):
+        """Stop polling the item's socket or file descriptor (every item on it)."""
+        cdef Socket sock = item.socket
+        self._check()
+        if sock is None:
+            self._end_items(NULL, item.fd)
+        elif sock._c_handle != NULL:
+            self._end_items(sock._c_handle, 0)
+
+    def set_tolerant(self, Pollitem item not None):
+        """Keep polling the item's socket or fd after errors."""
+        cdef zmq_pollitem_t c_item
+        cdef Socket sock = item.socket
+        self._check()
+        c_item.socket = sock._c_handle if sock is not None else NULL
+        c_item.fd = item.fd
+        zloop_poller_set_tolerant(self._c_loop, &c_item)
+
+    # -- timers -------------------------------------------------------------------
+
+    def timer(self, delay, times, handler, arg=None):
+        """Call ``handler(loop, timer_id, arg)`` every `delay` ms, `times` times
+        (0: forever); returns the timer id."""
+        cdef _Handler registration
+        cdef int timer_id
+        self._check()
+        _check_int_range("timer delay", delay, 0, 2**31 - 1)
+        _check_int_range("timer times", times, 0, 2**31 - 1)
+        registration = self._register(HANDLE_TIMER, handler, arg, None)
+        registration.remaining = times
+        timer_id = zloop_timer(self._c_loop, delay, times, _on_timer, <void *>registration)
+        if timer_id < 0:
+            raise ZMQError(EMFILE, "the loop has its maximum number of timers (set_max_timers)")
+        registration.timer_id = timer_id
+        registration.target = timer_id
+        self._timers[timer_id] = registration
+        return timer_id
+
+    def timer_end(self, int timer_id):
+        """Cancel a timer (also one already due in this pass of the loop)."""
+        cdef _Handler registration
+        self._check()
+        registration = self._timers.pop(timer_id, None)
+        if registration is None:
+            raise ValueError("no timer %d in this loop" % timer_id)
+        registration.active = False
+        zloop_timer_end(self._c_loop, timer_id)
+
+    def set_ticket_delay(self, msecs):
+        """The delay (ms) of ticket timers, needed before the first ticket()."""
+        self._check()
+        _check_int_range("ticket delay", msecs, 1, 2**31 - 1)
+        self._ticket_delay = msecs
+        zloop_set_ticket_delay(self._c_loop, msecs)
+
+    def ticket(self, handler, arg=None):
+        """A ticket timer: calls ``handler(loop, ticket, arg)`` once, after the
+        ticket delay, unless reset or deleted; cheap when there are thousands."""
+        cdef Ticket ticket
+        self._check()
+        if self._ticket_delay == 0:
+            raise ValueError("set_ticket_delay() first: tickets need a delay")
+        ticket = Ticket.__new__(Ticket)
+        ticket._handler = self._register(HANDLE_TICKET, handler, arg, ticket)
+        ticket._c_ticket = zloop_ticket(self._c_loop, _on_timer, <void *>ticket._handler)
+        if ticket._c_ticket == NULL:
+            raise MemoryError()
+        ticket.loop = self
+        ticket._alive = True
+        self._tickets.add(ticket)
+        return ticket
+
+    cdef int _check_ticket(self, Ticket ticket) except -1:
+        self._check()
+        if ticket.loop is not self:
+            raise ValueError("that ticket belongs to another loop")
+        if not ticket._alive:
+            raise ClosedError("the ticket has fired or was deleted")
+        return 0
+
+    def ticket_reset(self, Ticket ticket not None):
+        """Restart a ticket's delay."""
+        self._check_ticket(ticket)
+        zloop_ticket_reset(self._c_loop, ticket._c_ticket)
+
+    def ticket_delete(self, Ticket ticket not None):
+        """Cancel a ticket."""
+        self._check_ticket(ticket)
+        ticket._alive = False
+        ticket._handler.active = False
+        self._tickets.discard(ticket)
+        zloop_ticket_delete(self._c_loop, ticket._c_ticket)
+
+    def set_max_timers(self, count):
+        """Refuse more than `count` timers (0: no limit)."""
+        self._check()
+        _check_int_range("max timers", count, 0, 2**31 - 1)
+        zloop_set_max_timers(self._c_loop, count)
+
+    # -- running --------------------------------------------------------------------
+
+    def set_verbose(self, verbose):
+        """Trace the reactor's activity (CZMQ logs to stdout)."""
+        self._check()
+        zloop_set_verbose(self._c_loop, bool(verbose))
+
+    def set_nonstop(self, nonstop):
+        """Keep running when CZMQ's interrupt flag is set (pyczmq does not set it:
+        Ctrl-C raises KeyboardInterrupt from start())."""
+        self._check()
+        zloop_set_nonstop(self._c_loop, bool(nonstop))
+
+    def start(self):
+        """Run until a handler returns -1 (returns -1) or the context ends
+        (returns 0); a handler's exception is raised from here, and Ctrl-C
+        raises KeyboardInterrupt.  The GIL is released while it waits."""
+        cdef int rc, err
+        cdef _Handler handler
+        self._check()
+        if self._running:
+            raise RuntimeError("the loop is already running")
+        for handler in self._items:         # nobody else may be using them
+            if handler.item.socket != NULL:
+                sock = handler.target if handler.kind == HANDLE_READER else (<Pollitem>handler.target).socket
+                (<Socket>sock)._check()
+        self._running = True
+        self._thread = PyThread_get_thread_ident()
+        self._error = None
+        self._sockets_busy(True)
+        try:
+            while True:
+                with nogil:
+                    rc = zloop_start(self._c_loop)
+                err = zmq_errno()
+                if self._error is not None:
+                    error, self._error = self._error, None
+                    raise error
+                if rc == -1:
+                    return -1               # a handler asked to stop
+                if rc > 0:
+                    raise ZMQError(ENOMEM, "the loop could not build its poll set")
+                if err == EINTR:
+                    PyErr_CheckSignals()    # Ctrl-C raises; other signals: carry on
+                    continue
+                if err == ETERM:
+                    return 0
+                return _raise_zmq(err, "loop")
+        finally:
+            self._running = False
+            self._sockets_busy(False)
+
+    def destroy(self):
+        """Free the loop and drop its handlers (not from inside one of them)."""
+        if self._running:
+            raise RuntimeError("a running loop can not be destroyed: return -1 from a "
+                               "handler to stop it first")
+        if self._c_loop != NULL:
+            zloop_destroy(&self._c_loop)
+        for ticket in self._tickets:
+            (<Ticket>ticket)._alive = False
+        self._items = []
+        self._timers = {}
+        self._tickets = set()
+
+    def __enter__(self):
+        self._check()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.destroy()
+
+    def __repr__(self):
+        if self._c_loop == NULL:
+            return "<pyczmq.Loop destroyed at %#x>" % id(self)
+        return "<pyczmq.Loop %d items, %d timers%s at %#x>" % (
+            len(self._items), len(self._timers), ", running" if self._running else "", id(self))

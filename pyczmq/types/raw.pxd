@@ -1,0 +1,12 @@
+cdef class Msg:
+    cdef zmq_msg_t _c_msg       # always initialised while the object lives
+    cdef Py_ssize_t _exports    # live memoryviews of its data
+
+    cdef int _check_unexported(self, str action) except -1
+
+
+cdef class Pollitem:
+    cdef readonly object socket     # a Socket, or None for a file descriptor
+    cdef readonly int fd
+    cdef public short events        # ZMQ_POLLIN | ZMQ_POLLOUT | ZMQ_POLLERR
+    cdef public short revents       # set by poll()
