@@ -10,12 +10,19 @@
 # libzmq handle (zloop_reader() needs a zsock_t).
 
 
+# The trampolines hold a reference to the registration: a handler may end its
+# own registration, which then may only be freed after the call.
+
 cdef int _on_item(zloop_t *loop, zmq_pollitem_t *item, void *arg) noexcept with gil:
-    return (<Loop>(<_Handler>arg).loop)._call(<_Handler>arg, item.revents)
+    cdef _Handler handler = <_Handler>arg
+    cdef Loop owner = <Loop>handler.loop
+    return owner._call(handler, item.revents)
 
 
 cdef int _on_timer(zloop_t *loop, int timer_id, void *arg) noexcept with gil:
-    return (<Loop>(<_Handler>arg).loop)._call(<_Handler>arg, 0)
+    cdef _Handler handler = <_Handler>arg
+    cdef Loop owner = <Loop>handler.loop
+    return owner._call(handler, 0)
 
 
 cdef class _Handler:
