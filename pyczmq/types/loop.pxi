@@ -1,28 +1,27 @@
 # Loop: CZMQ's reactor (zloop), driving Python handlers.
 #
-# Every registration is a _Handler object the Loop keeps (and so keeps its
-# handler and arg alive) for as long as zloop may call it; zloop gets the
-# object's address as its arg.  Handlers run with the GIL re-taken inside
-# zloop_start(), which runs with the GIL released.  An exception in a handler
-# stops the loop and is raised again by start().  While start() waits, the
-# loop's sockets are busy (other threads get EBUSY); while a handler runs
-# they are free for it to use.  Readers are zloop pollers on the socket's
-# libzmq handle (zloop_reader() needs a zsock_t).
+# zloop keeps what it was given as a handler's arg after pyczmq is done with
+# it: an ended timer until the end of its pass, a ticket whose handler
+# stopped the loop until the next one.  So zloop never gets a pointer: its
+# arg is an integer key, which the trampolines look up in the registrations
+# of the Loop running that zloop; a key no longer there is ignored.  Handlers
+# run with the GIL re-taken inside zloop_start(), which runs with the GIL
+# released.  An exception in a handler stops the loop and is raised again by
+# start().  While start() waits, the loop's sockets are busy (other threads
+# get EBUSY); while a handler runs they are free for it to use.  Readers are
+# zloop pollers on the socket's libzmq handle (zloop_reader() needs a zsock_t).
 
+_running_loops = {}     # zloop address -> the Loop whose start() runs it
 
-# The trampolines hold a reference to the registration: a handler may end its
-# own registration, which then may only be freed after the call.
 
 cdef int _on_item(zloop_t *loop, zmq_pollitem_t *item, void *arg) noexcept with gil:
-    cdef _Handler handler = <_Handler>arg
-    cdef Loop owner = <Loop>handler.loop
-    return owner._call(handler, item.revents)
+    owner = _running_loops.get(<size_t>loop)
+    return 0 if owner is None else (<Loop>owner)._call(<size_t>arg, item.revents)
 
 
 cdef int _on_timer(zloop_t *loop, int timer_id, void *arg) noexcept with gil:
-    cdef _Handler handler = <_Handler>arg
-    cdef Loop owner = <Loop>handler.loop
-    return owner._call(handler, 0)
+    owner = _running_loops.get(<size_t>loop)
+    return 0 if owner is None else (<Loop>owner)._call(<size_t>arg, 0)
 
 
 cdef class _Handler:
@@ -63,9 +62,10 @@ cdef class Loop:
 
     def __cinit__(self):
         self._c_loop = zloop_new()
+        self._registrations = {}
         self._items = []
         self._timers = {}
-        self._tickets = set()
+        self._ended_timers = []
 
     def __dealloc__(self):
         if self._c_loop != NULL:
@@ -79,23 +79,27 @@ cdef class Loop:
                            "by one thread at a time)")
         return 0
 
-    cdef int _call(self, _Handler handler, short revents) noexcept:
-        """Run a handler from inside zloop_start (GIL held): 0, or -1 to stop."""
+    cdef int _call(self, size_t key, short revents) noexcept:
+        """zloop calls registration `key` (from inside zloop_start, GIL held):
+        0, or -1 to stop."""
+        cdef _Handler handler = self._registrations.get(key)
         cdef object result
-        if not handler.active or self._error is not None:
-            return 0                # ended after zloop had it due, or stopping
+        if handler is None:
+            return 0                # ended while zloop still had it
+        # First what zloop does with it after this call, whatever the call does.
         if handler.kind == HANDLE_TIMER:
-            if handler.remaining == 1:      # its last firing: zloop drops it now
-                handler.active = False
-                self._timers.pop(handler.timer_id, None)
+            if handler.remaining == 1:
+                self._drop(handler)
             elif handler.remaining:
                 handler.remaining -= 1
-        elif handler.kind == HANDLE_TICKET:  # tickets fire once: zloop frees it now
-            handler.active = False
-            (<Ticket>handler.target)._alive = False
-            self._tickets.discard(handler.target)
         elif handler.kind == HANDLE_POLLER:
             (<Pollitem>handler.target).revents = revents
+        if self._error is not None:
+            # Stopping: an earlier handler raised.  A due ticket stays (zloop
+            # keeps a ticket whose handler returns -1) and fires on the next run.
+            return -1
+        if handler.kind == HANDLE_TICKET:
+            self._drop(handler)     # fires once: zloop frees it (or ignores it from now on)
         self._sockets_busy(False)
         try:
             result = handler.handler(self, handler.target, handler.arg)
@@ -107,12 +111,20 @@ cdef class Loop:
                 self._sockets_busy(True)
         return -1 if isinstance(result, int) and result == -1 else 0
 
+    cdef int _drop(self, _Handler handler) except -1:
+        """Forget a registration: zloop calls to its key are ignored from now on."""
+        self._registrations.pop(handler.key, None)
+        if handler.kind == HANDLE_TIMER:
+            self._timers.pop(handler.timer_id, None)
+        elif handler.kind == HANDLE_TICKET:
+            (<Ticket>handler.target)._alive = False
+        return 0
+
     cdef void _sockets_busy(self, bint busy) noexcept:
         cdef _Handler handler
         for handler in self._items:
-            if handler.item.socket != NULL:
-                sock = handler.target if handler.kind == HANDLE_READER else (<Pollitem>handler.target).socket
-                (<Socket>sock)._busy = busy
+            if handler.socket is not None:
+                handler.socket._busy = busy
 
     cdef int _end_items(self, void *socket, int fd) except -1:
         """zloop_poller_end for a socket (or fd): it ends every item on it."""
@@ -122,7 +134,7 @@ cdef class Loop:
         for handler in self._items:
             if (socket != NULL and handler.item.socket == socket) or \
                     (socket == NULL and handler.item.socket == NULL and handler.item.fd == fd):
-                handler.active = False
+                self._drop(handler)
             else:
                 kept.append(handler)
         self._items = kept
@@ -147,19 +159,22 @@ cdef class Loop:
         registration.arg = arg
         registration.target = target
         registration.kind = kind
-        registration.active = True
-        registration.loop = <void *>self
+        self._next_key += 1
+        registration.key = self._next_key
         return registration
 
     # -- sockets and file descriptors ------------------------------------------
 
     cdef int _add_item(self, _Handler registration, Socket sock, int fd, short events) except -1:
+        registration.socket = sock
         registration.item.socket = sock._c_handle if sock is not None else NULL
-        registration.item.fd = fd
+        # (-1 for sockets: zloop ends fd items by fd, and must not match them)
+        registration.item.fd = fd if sock is None else -1
         registration.item.events = events
         registration.item.revents = 0
-        if zloop_poller(self._c_loop, &registration.item, _on_item, <void *>registration) != 0:
+        if zloop_poller(self._c_loop, &registration.item, _on_item, <void *>registration.key) != 0:
             return _raise_last("register with the loop")
+        self._registrations[registration.key] = registration
         self._items.append(registration)
         if sock is not None:
             sock._watch(self)       # (made busy with the others after the handler)
@@ -183,7 +198,7 @@ cdef class Loop:
         self._check()
         sock._check()
         item.socket = sock._c_handle
-        item.fd = 0
+        item.fd = -1
         zloop_poller_set_tolerant(self._c_loop, &item)
 
     def poller(self, Pollitem item not None, handler, arg=None):
@@ -210,7 +225,7 @@ cdef class Loop:
         cdef Socket sock = item.socket
         self._check()
         c_item.socket = sock._c_handle if sock is not None else NULL
-        c_item.fd = item.fd
+        c_item.fd = item.fd if sock is None else -1
         zloop_poller_set_tolerant(self._c_loop, &c_item)
 
     # -- timers -------------------------------------------------------------------
@@ -224,12 +239,16 @@ cdef class Loop:
         _check_int_range("timer delay", delay, 0, 2**31 - 1)
         _check_int_range("timer times", times, 0, 2**31 - 1)
         registration = self._register(HANDLE_TIMER, handler, arg, None)
+        if self._max_timers and <size_t>len(self._timers) >= self._max_timers:
+            raise ZMQError(EMFILE, "the loop has its maximum of %d timers (set_max_timers)"
+                           % self._max_timers)
         registration.remaining = times
-        timer_id = zloop_timer(self._c_loop, delay, times, _on_timer, <void *>registration)
+        timer_id = zloop_timer(self._c_loop, delay, times, _on_timer, <void *>registration.key)
         if timer_id < 0:
-            raise ZMQError(EMFILE, "the loop has its maximum number of timers (set_max_timers)")
+            raise MemoryError("the loop could not add a timer")
         registration.timer_id = timer_id
         registration.target = timer_id
+        self._registrations[registration.key] = registration
         self._timers[timer_id] = registration
         return timer_id
 
@@ -237,11 +256,16 @@ cdef class Loop:
         """Cancel a timer (also one already due in this pass of the loop)."""
         cdef _Handler registration
         self._check()
-        registration = self._timers.pop(timer_id, None)
+        registration = self._timers.get(timer_id)
         if registration is None:
             raise ValueError("no timer %d in this loop" % timer_id)
-        registration.active = False
-        zloop_timer_end(self._c_loop, timer_id)
+        self._drop(registration)    # its firings are ignored from now on
+        if self._running and self._has_run:
+            # zloop removes the timer at once once it has run (not at the end of
+            # the pass), which would free it under zloop's own iteration.
+            self._ended_timers.append(timer_id)
+        else:
+            zloop_timer_end(self._c_loop, timer_id)
 
     def set_ticket_delay(self, msecs):
         """The delay (ms) of ticket timers, needed before the first ticket()."""
@@ -259,12 +283,12 @@ cdef class Loop:
             raise ValueError("set_ticket_delay() first: tickets need a delay")
         ticket = Ticket.__new__(Ticket)
         ticket._handler = self._register(HANDLE_TICKET, handler, arg, ticket)
-        ticket._c_ticket = zloop_ticket(self._c_loop, _on_timer, <void *>ticket._handler)
+        ticket._c_ticket = zloop_ticket(self._c_loop, _on_timer, <void *>ticket._handler.key)
         if ticket._c_ticket == NULL:
             raise MemoryError()
         ticket.loop = self
         ticket._alive = True
-        self._tickets.add(ticket)
+        self._registrations[ticket._handler.key] = ticket._handler
         return ticket
 
     cdef int _check_ticket(self, Ticket ticket) except -1:
@@ -283,16 +307,15 @@ cdef class Loop:
     def ticket_delete(self, Ticket ticket not None):
         """Cancel a ticket."""
         self._check_ticket(ticket)
-        ticket._alive = False
-        ticket._handler.active = False
-        self._tickets.discard(ticket)
+        self._drop(ticket._handler)
         zloop_ticket_delete(self._c_loop, ticket._c_ticket)
 
     def set_max_timers(self, count):
         """Refuse more than `count` timers (0: no limit)."""
         self._check()
         _check_int_range("max timers", count, 0, 2**31 - 1)
-        zloop_set_max_timers(self._c_loop, count)
+        # Counted here: zloop counts ended timers until its next pass, and logs.
+        self._max_timers = count
 
     # -- running --------------------------------------------------------------------
 
@@ -317,12 +340,12 @@ cdef class Loop:
         if self._running:
             raise RuntimeError("the loop is already running")
         for handler in self._items:         # nobody else may be using them
-            if handler.item.socket != NULL:
-                sock = handler.target if handler.kind == HANDLE_READER else (<Pollitem>handler.target).socket
-                (<Socket>sock)._check()
+            if handler.socket is not None:
+                handler.socket._check()
         self._running = True
         self._thread = PyThread_get_thread_ident()
         self._error = None
+        _running_loops[<size_t>self._c_loop] = self
         self._sockets_busy(True)
         try:
             while True:
@@ -344,20 +367,26 @@ cdef class Loop:
                 return _raise_zmq(err, "loop")
         finally:
             self._running = False
+            self._has_run = True
+            _running_loops.pop(<size_t>self._c_loop, None)
             self._sockets_busy(False)
+            for timer_id in self._ended_timers:
+                zloop_timer_end(self._c_loop, timer_id)
+            self._ended_timers = []
 
     def destroy(self):
         """Free the loop and drop its handlers (not from inside one of them)."""
         if self._running:
-            raise RuntimeError("a running loop can not be destroyed: return -1 from a "
-                               "handler to stop it first")
+            if PyThread_get_thread_ident() != self._thread:
+                raise ZMQError(EBUSY, "Loop is running in another thread")
+            raise RuntimeError("a loop can not be destroyed from inside one of its "
+                               "handlers: return -1 to stop it, then destroy it")
         if self._c_loop != NULL:
             zloop_destroy(&self._c_loop)
-        for ticket in self._tickets:
-            (<Ticket>ticket)._alive = False
+        for handler in list(self._registrations.values()):
+            self._drop(handler)
         self._items = []
         self._timers = {}
-        self._tickets = set()
 
     def __enter__(self):
         self._check()
