@@ -15,8 +15,10 @@ to numbers.
 
 import errno as _errno
 import struct as _struct
+import weakref as _weakref
 
-from cpython.buffer cimport PyBUF_SIMPLE, PyBUF_WRITABLE, PyBuffer_Release, PyObject_GetBuffer
+from cpython.buffer cimport (PyBUF_C_CONTIGUOUS, PyBUF_SIMPLE, PyBUF_WRITABLE, PyBuffer_Release,
+                             PyObject_GetBuffer)
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
 from libc.stdint cimport uint8_t
 from libc.string cimport memcpy
@@ -24,8 +26,34 @@ from libc.string cimport memcpy
 from pyczmq.includes cimport libzmq as C
 from pyczmq._core cimport Context, Msg, Socket, new_own_context
 
-from pyczmq._core import (SOCKET_OPTIONS, ZMQError, Again, Msg, Pollitem, Socket,
+from pyczmq._core import (SOCKET_OPTIONS, ZMQError, Again, ContextTerminated, Pollitem,
                           poll_items, proxy as _proxy)
+from pyczmq import _core
+
+# (Msg and Socket are cimported above, which hides the Python names.)
+globals()["Msg"] = _core.Msg
+globals()["Socket"] = _core.Socket
+
+cdef int _SEND_FLAGS = C.ZMQ_SNDMORE | C.ZMQ_DONTWAIT
+
+
+cdef int _check_flags(int flags, int allowed, str what) except -1:
+    if flags & ~allowed:
+        raise ValueError("%s flags must be a combination of %s, not %d"
+                         % (what, "SNDMORE and DONTWAIT" if allowed == _SEND_FLAGS else "DONTWAIT",
+                            flags))
+    return 0
+
+
+cdef Py_ssize_t _length(object length, Py_ssize_t available, str what) except -1:
+    """A C length argument: an int from 0 to `available` (None: all of it)."""
+    if length is None:
+        return available
+    if not isinstance(length, int):
+        raise TypeError("%s must be an int, not %s" % (what, type(length).__name__))
+    if not 0 <= length <= available:
+        raise ValueError("%s must be from 0 to %d here, not %d" % (what, available, length))
+    return length
 
 VERSION_MAJOR = C.ZMQ_VERSION_MAJOR
 VERSION_MINOR = C.ZMQ_VERSION_MINOR
@@ -185,6 +213,30 @@ STREAMER = C.ZMQ_STREAMER
 FORWARDER = C.ZMQ_FORWARDER
 QUEUE = C.ZMQ_QUEUE
 
+FAIL_UNROUTABLE = C.ZMQ_FAIL_UNROUTABLE
+ROUTER_BEHAVIOR = C.ZMQ_ROUTER_BEHAVIOR
+PROTOCOL_ERROR_ZMTP_UNSPECIFIED = C.ZMQ_PROTOCOL_ERROR_ZMTP_UNSPECIFIED
+PROTOCOL_ERROR_ZMTP_UNEXPECTED_COMMAND = C.ZMQ_PROTOCOL_ERROR_ZMTP_UNEXPECTED_COMMAND
+PROTOCOL_ERROR_ZMTP_INVALID_SEQUENCE = C.ZMQ_PROTOCOL_ERROR_ZMTP_INVALID_SEQUENCE
+PROTOCOL_ERROR_ZMTP_KEY_EXCHANGE = C.ZMQ_PROTOCOL_ERROR_ZMTP_KEY_EXCHANGE
+PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED = C.ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED
+PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_MESSAGE = C.ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_MESSAGE
+PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_HELLO = C.ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_HELLO
+PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_INITIATE = C.ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_INITIATE
+PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_ERROR = C.ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_ERROR
+PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_READY = C.ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_READY
+PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_WELCOME = C.ZMQ_PROTOCOL_ERROR_ZMTP_MALFORMED_COMMAND_WELCOME
+PROTOCOL_ERROR_ZMTP_INVALID_METADATA = C.ZMQ_PROTOCOL_ERROR_ZMTP_INVALID_METADATA
+PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC = C.ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC
+PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH = C.ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH
+PROTOCOL_ERROR_ZAP_UNSPECIFIED = C.ZMQ_PROTOCOL_ERROR_ZAP_UNSPECIFIED
+PROTOCOL_ERROR_ZAP_MALFORMED_REPLY = C.ZMQ_PROTOCOL_ERROR_ZAP_MALFORMED_REPLY
+PROTOCOL_ERROR_ZAP_BAD_REQUEST_ID = C.ZMQ_PROTOCOL_ERROR_ZAP_BAD_REQUEST_ID
+PROTOCOL_ERROR_ZAP_BAD_VERSION = C.ZMQ_PROTOCOL_ERROR_ZAP_BAD_VERSION
+PROTOCOL_ERROR_ZAP_INVALID_STATUS_CODE = C.ZMQ_PROTOCOL_ERROR_ZAP_INVALID_STATUS_CODE
+PROTOCOL_ERROR_ZAP_INVALID_METADATA = C.ZMQ_PROTOCOL_ERROR_ZAP_INVALID_METADATA
+PROTOCOL_ERROR_WS_UNSPECIFIED = C.ZMQ_PROTOCOL_ERROR_WS_UNSPECIFIED
+
 # Error numbers (errno.h, plus libzmq's own above)
 EAGAIN = _errno.EAGAIN
 EINTR = _errno.EINTR
@@ -225,6 +277,8 @@ def ctx_new():
 
 
 cdef Context _own(Context ctx, str action):
+    if ctx._c_ctx == NULL and ctx._destroyed:
+        raise ContextTerminated(C.ETERM, "%s: the context was already terminated" % action)
     if ctx._c_ctx == NULL:
         raise ZMQError(_errno.EINVAL,
                        "%s: CZMQ's shared context belongs to the process; "
@@ -306,13 +360,12 @@ def send(Socket sock not None, buf, len=None, int flags=0):
     """Send `buf` (or its first `len` bytes) as one part; returns the size."""
     cdef Py_buffer view
     cdef Py_ssize_t size
+    _check_flags(flags, _SEND_FLAGS, "send")
     if isinstance(buf, str):
         buf = (<str>buf).encode("utf-8")
     PyObject_GetBuffer(buf, &view, PyBUF_SIMPLE)
     try:
-        size = view.len if len is None else len
-        if size < 0 or size > view.len:
-            raise ValueError("len %d is outside the buffer's %d bytes" % (size, view.len))
+        size = _length(len, view.len, "len")
         sock.send_buffer(view.buf, size, flags)
     finally:
         PyBuffer_Release(&view)
@@ -325,12 +378,14 @@ def recv(Socket sock not None, buf=None, len=None, int flags=0):
     (larger than `len` when truncated, as zmq_recv does)."""
     cdef Py_buffer view
     cdef Py_ssize_t size, room
+    _check_flags(flags, C.ZMQ_DONTWAIT, "recv")
     if buf is None:
         return sock.recv_bytes(flags)
-    data = sock.recv_bytes(flags)
-    PyObject_GetBuffer(buf, &view, PyBUF_WRITABLE)
+    # The buffer is checked before a message is taken off the socket.
+    PyObject_GetBuffer(buf, &view, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS)
     try:
-        room = view.len if len is None else min(len, view.len)
+        room = _length(len, view.len, "len")
+        data = sock.recv_bytes(flags)
         size = PyBytes_GET_SIZE(data)
         memcpy(view.buf, PyBytes_AS_STRING(data), min(size, room))
     finally:
@@ -350,7 +405,8 @@ def getsockopt(Socket sock not None, int option, val=None, len=None):
 def setsockopt(Socket sock not None, int option, val, len=None):
     """Set a socket option by number (`val` up to `len` bytes for binary options)."""
     if len is not None and not isinstance(val, int):
-        val = bytes(val)[:len]
+        data = (<str>val).encode("utf-8") if isinstance(val, str) else bytes(val)
+        val = data[:_length(len, PyBytes_GET_SIZE(data), "len")]
     for entry in SOCKET_OPTIONS.values():
         if entry.option == option and entry.writable:
             entry.__set__(sock, val)
@@ -358,17 +414,62 @@ def setsockopt(Socket sock not None, int option, val, len=None):
     raise ZMQError(_errno.EINVAL, "setsockopt: option %d can not be set" % option)
 
 
+# The monitors socket_monitor() started: socket -> (endpoint, events).
+_monitors = _weakref.WeakKeyDictionary()
+
+
+cdef void *_monitor_drain(Context ctx, bytes endpoint) noexcept:
+    """A PAIR connected to a monitor's endpoint, or NULL.  Stopping a monitor
+    whose events include MONITOR_STOPPED sends that event and, with nobody
+    connected, libzmq would wait forever; this peer takes it then (a reader
+    already connected keeps the event: a PAIR accepts one peer)."""
+    cdef void *drain = C.zmq_socket(ctx._zmq_context(), C.ZMQ_PAIR)
+    cdef int linger = 0
+    if drain == NULL:
+        return NULL
+    C.zmq_setsockopt(drain, C.ZMQ_LINGER, &linger, sizeof(linger))
+    if C.zmq_connect(drain, endpoint) != 0:
+        C.zmq_close(drain)
+        return NULL
+    return drain
+
+
 def socket_monitor(Socket sock not None, addr, int events=C.ZMQ_EVENT_ALL):
     """Publish the socket's events on a PAIR endpoint (inproc://...); read
-    them with recv_monitor_event() on a PAIR socket connected to it."""
+    them with recv_monitor_event() on a PAIR socket connected to it.  `addr`
+    None stops the monitor (its reader gets MONITOR_STOPPED if it asked for
+    it; an unread monitor no longer blocks the stop)."""
     cdef bytes endpoint = None
-    cdef int rc
+    cdef const char *address = NULL
+    cdef void *drain = NULL
+    cdef int rc, err
     sock._check()
     if addr is not None:
         endpoint = addr.encode() if isinstance(addr, str) else bytes(addr)
-    rc = C.zmq_socket_monitor(sock._c_handle, NULL if endpoint is None else <char *>endpoint, events)
+        address = endpoint
+    previous = _monitors.get(sock)
+    if previous is not None and previous[1] & C.ZMQ_EVENT_MONITOR_STOPPED:
+        drain = _monitor_drain(sock.ctx, previous[0])
+    sock._busy = True
+    try:
+        # The stop event may still wait for a reader whose queue is full.
+        with nogil:
+            rc = C.zmq_socket_monitor(sock._c_handle, address, events)
+        err = C.zmq_errno()
+    finally:
+        sock._busy = False
+        if drain != NULL:
+            C.zmq_close(drain)
     if rc != 0:
-        raise ZMQError(None, "socket_monitor(%r)" % (addr,))
+        # The previous monitor may have stopped or not (libzmq checks the
+        # endpoint first); its entry stays: a drain for a gone monitor is harmless.
+        if err == C.ETERM:
+            raise ContextTerminated(err, "socket_monitor(%r)" % (addr,))
+        raise ZMQError(err, "socket_monitor(%r)" % (addr,))
+    if endpoint is None:
+        _monitors.pop(sock, None)
+    else:
+        _monitors[sock] = (endpoint, events)
     return 0
 
 
@@ -430,9 +531,7 @@ def msg_init_data(Msg msg, data, size=None, ffn=None, hint=None):
     cdef Msg target = _new_msg(msg)
     PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
     try:
-        length = view.len if size is None else size
-        if length < 0 or length > view.len:
-            raise ValueError("size %d is outside the buffer's %d bytes" % (length, view.len))
+        length = _length(size, view.len, "size")
         if C.zmq_msg_init_size(&target._c_msg, length) != 0:
             C.zmq_msg_init(&target._c_msg)
             raise MemoryError("no memory for a %d-byte message" % length)
@@ -447,6 +546,7 @@ def msg_init_data(Msg msg, data, size=None, ffn=None, hint=None):
 def msg_send(Msg msg not None, Socket sock not None, int flags=0):
     """Send the message (it is left empty); returns its size."""
     cdef size_t size = C.zmq_msg_size(&msg._c_msg)
+    _check_flags(flags, _SEND_FLAGS, "msg_send")
     msg._check_unexported("send")
     sock._check()
     sock._send_part(&msg._c_msg, flags)
@@ -456,6 +556,7 @@ def msg_send(Msg msg not None, Socket sock not None, int flags=0):
 def msg_recv(Msg msg not None, Socket sock not None, int flags=0):
     """Receive one part into the message; returns its size (Again with DONTWAIT
     when nothing waits)."""
+    _check_flags(flags, C.ZMQ_DONTWAIT, "msg_recv")
     msg._check_unexported("receive into")
     sock._check()
     if not sock._recv_part(&msg._c_msg, flags, True):
@@ -481,7 +582,11 @@ def msg_close(Msg msg not None):
 
 def msg_copy(Msg dest not None, Msg src not None):
     """Make `dest` share `src`'s data."""
+    if dest is src:
+        return 0                    # (libzmq would close it before copying it)
     dest._check_unexported("copy into")
+    if src._exports and C.zmq_msg_get(&src._c_msg, C.ZMQ_SHARED) != 1:
+        raise BufferError("can not share a message's data while writable memoryviews of it exist")
     if C.zmq_msg_copy(&dest._c_msg, &src._c_msg) != 0:
         raise ZMQError(None, "msg_copy")
     return 0
@@ -537,7 +642,7 @@ def poll(items, nitems_or_timeout=-1, timeout=None):
     if timeout is None:
         timeout = nitems_or_timeout
     else:
-        items = items[:nitems_or_timeout]
+        items = items[:_length(nitems_or_timeout, len(items), "nitems")]
     return poll_items(items, timeout)
 
 
@@ -562,7 +667,15 @@ def version():
 
 def has(capability):
     """True if libzmq was built with `capability` ("curve", "ipc", "draft", ...)."""
-    cdef bytes name = capability.encode() if isinstance(capability, str) else bytes(capability)
+    cdef bytes name
+    if isinstance(capability, str):
+        name = (<str>capability).encode("ascii")
+    elif isinstance(capability, bytes):
+        name = capability
+    else:
+        raise TypeError("has() takes a capability name, not %s" % type(capability).__name__)
+    if b"\0" in name:
+        raise ValueError("a capability name can not contain NUL")
     return C.zmq_has(name) == 1
 
 
@@ -584,10 +697,15 @@ def z85_encode(data):
 def z85_decode(text):
     """The bytes of Z85 `text`, whose length must be a multiple of 5."""
     if isinstance(text, str):
-        text = text.encode("ascii", "replace")
+        try:
+            text = text.encode("ascii")
+        except UnicodeEncodeError:
+            raise ValueError("Z85 text is ASCII: %r" % (text,)) from None
     text = bytes(text)
     if len(text) % 5:
         raise ValueError("z85_decode needs a multiple of 5 characters, not %d" % len(text))
+    if not text:
+        return b""
     if b"\0" in text:
         raise ValueError("Z85 text can not contain NUL")
     out = bytearray(len(text) * 4 // 5)

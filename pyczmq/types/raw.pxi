@@ -82,7 +82,10 @@ def poll_items(items, timeout=-1):
     items = list(items)
     sockets = []
     contexts = []
-    for item in items:                  # (a TypeError for anything else)
+    for entry in items:
+        if not isinstance(entry, Pollitem):
+            raise TypeError("poll takes pollitems, not %s" % type(entry).__name__)
+        item = <Pollitem>entry
         if item.socket is not None:
             sock = <Socket>item.socket
             sock._check()
