@@ -2,9 +2,9 @@
 binding for ZeroMQ.
 
 Two layers over one owner per C pointer: the object layer (Context, Socket,
-Frame, Message, Loop, Poller, importable from here and from pyczmq.types) and the seed's
-functional modules (pyczmq.zctx, zsocket, zsockopt, zstr, zframe, zmsg,
-zloop, zpoller, zmq).
+Frame, Message, Loop, Poller, Cert, CertStore, Auth, importable from here and
+from pyczmq.types) and the seed's functional modules (pyczmq.zctx, zsocket,
+zsockopt, zstr, zframe, zmsg, zloop, zpoller, zcert, zcertstore, zauth, zmq).
 Other Cython code can ``cimport pyczmq``; see get_include().
 """
 
@@ -14,6 +14,9 @@ from pyczmq._core import (
     SOCKET_OPTIONS,
     SOCKET_TYPE_NAMES,
     Again,
+    Auth,
+    Cert,
+    CertStore,
     ClosedError,
     Context,
     ContextTerminated,
@@ -35,7 +38,8 @@ from pyczmq.zmq import (
 __version__ = "0.2.0"
 
 __all__ = [
-    "Context", "Socket", "Frame", "Message", "Loop", "Ticket", "Poller", "SocketOption",
+    "Context", "Socket", "Frame", "Message", "Loop", "Ticket", "Poller", "Cert", "CertStore",
+    "Auth", "SocketOption",
     "ZMQError", "Again", "ContextTerminated", "ClosedError",
     "PAIR", "PUB", "SUB", "REQ", "REP", "DEALER", "ROUTER", "PULL", "PUSH", "XPUB", "XSUB",
     "STREAM", "SNDMORE", "DONTWAIT", "SOCKET_OPTIONS", "SOCKET_TYPE_NAMES",

@@ -2,6 +2,7 @@
 # the Cython API that other Cython code reaches with `cimport pyczmq` or
 # `from pyczmq cimport Socket, Frame, ...`.  Implementations: types/*.pxi.
 
+from cpython.pythread cimport PyThread_type_lock
 from posix.types cimport pid_t
 
 from pyczmq.includes.libzmq cimport *
@@ -10,6 +11,7 @@ from pyczmq.includes.czmq cimport *
 cdef class Frame
 cdef class Message
 cdef class Loop
+cdef class CertStore
 
 include "types/context.pxd"
 include "types/frame.pxd"
@@ -18,6 +20,10 @@ include "types/socket.pxd"
 include "types/raw.pxd"
 include "types/loop.pxd"
 include "types/poller.pxd"
+include "types/cert.pxd"
+include "types/certstore.pxd"
+include "types/actor.pxd"
+include "types/auth.pxd"
 
 # Constructors for other modules (the functional layer, Cython users).
 cdef Frame new_frame(object data)

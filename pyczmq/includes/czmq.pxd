@@ -67,6 +67,7 @@ cdef extern from "czmq.h" nogil:
     void zsys_set_logident(const char *value)
     void zsys_set_logstream(FILE *stream)
     void zsys_set_logsystem(bint logsystem)
+    void zsys_info(const char *format, ...)
 
     # zsock: sockets (pyczmq creates libzmq handles with zsys_socket; these
     # accept either a zsock_t or a raw handle where CZMQ says "polymorphic")
@@ -148,7 +149,7 @@ cdef extern from "czmq.h" nogil:
 
     # zactor: a thread with a pipe
     ctypedef void zactor_fn(zsock_t *pipe, void *args)
-    zactor_t *zactor_new(zactor_fn task, void *args)
+    zactor_t *zactor_new(zactor_fn *task, void *args)
     void zactor_destroy(zactor_t **self_p)
     int zactor_send(zactor_t *self, zmsg_t **msg_p)
     zmsg_t *zactor_recv(zactor_t *self)
@@ -217,6 +218,7 @@ cdef extern from "czmq.h" nogil:
 
     # Actors for authentication and discovery
     void zauth(zsock_t *pipe, void *certstore)
+    void zauth_test(bint verbose)
     void zbeacon(zsock_t *pipe, void *unused)
 
     # zlist (for zcert_meta_keys)

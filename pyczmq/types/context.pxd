@@ -11,6 +11,7 @@ cdef class Context:
     cdef pid_t _wake_pid        # process that made the pipe
     cdef object _sockets        # WeakSet of the open sockets made through this scope
     cdef list _proxies          # control sockets of running proxies (see proxy())
+    cdef object _actors         # WeakSet of the actors (Auth, ...) started with this scope
     cdef object __weakref__
 
     cdef int _check_alive(self) except -1

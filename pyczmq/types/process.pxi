@@ -12,8 +12,10 @@ zsys_handler_set(NULL)
 
 cdef pid_t _process_pid = getpid()      # kept current by the at-fork hook
 cdef bint _context_started = False      # a socket exists or existed in this process
+cdef void *_zauth_owner = NULL          # the Auth whose zauth actor runs (CZMQ allows one)
 _open_sockets = _weakref.WeakSet()      # every open Socket of this process
 _contexts = _weakref.WeakSet()          # every Context (their wake pipes, at fork)
+_running_actors = _weakref.WeakSet()    # every Actor (Auth, ...) of this process still running
 
 
 cdef void *_zsys_context() except NULL:
@@ -27,7 +29,7 @@ cdef void *_zsys_context() except NULL:
 def _after_fork_in_child():
     # CZMQ's own at-fork handler has reset its state, including turning its
     # signal handling back on; the child starts with a fresh context.
-    global _process_pid, _context_started
+    global _process_pid, _context_started, _zauth_owner
     zsys_handler_set(NULL)
     for context in list(_contexts):
         # Our copies of the parent's wake pipes: close them now, before their
@@ -35,7 +37,9 @@ def _after_fork_in_child():
         (<Context>context)._forget_wake_pipe()
     _process_pid = getpid()
     _context_started = False
+    _zauth_owner = NULL         # the parent's actor threads do not exist here
     _open_sockets.clear()       # the parent's sockets are not ours to close
+    _running_actors.clear()
 
 
 def _close_all_at_exit():
@@ -44,6 +48,8 @@ def _close_all_at_exit():
     # A socket a daemon thread is blocked on can not be closed safely; CZMQ
     # then leaves the context alone, and its message is only noise.
     cdef bint all_closed = True
+    for actor in list(_running_actors):     # actors first: CZMQ counts their sockets too
+        actor.destroy()
     for sock in list(_open_sockets):
         all_closed &= (<Socket>sock)._close_at_exit()
     if not all_closed:

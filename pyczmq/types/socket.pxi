@@ -380,6 +380,9 @@ cdef class Socket(SocketOptions):
         """Connect to `endpoint` (e.g. ``tcp://127.0.0.1:5555``, ``inproc://name``)."""
         cdef bytes address = _endpoint_bytes(endpoint)
         self._check()
+        if _zauth_owner != NULL and self._zsys and address == b"inproc://zeromq.zap.01":
+            raise ValueError("inproc://zeromq.zap.01 is the running Auth's ZAP endpoint: only "
+                             "libzmq may send to it (zauth trusts every request to be valid)")
         if zmq_connect(self._c_handle, address) != 0:
             _raise_last("connect to %r" % (endpoint,))
         self._connects.append(address.decode("utf-8"))
