@@ -14,8 +14,9 @@ import pyczmq
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 MODULES = ["pyczmq", "pyczmq._core", "pyczmq.types", "pyczmq.zctx", "pyczmq.zsocket",
-           "pyczmq.zsockopt", "pyczmq.zstr", "pyczmq.zframe", "pyczmq.zmsg", "pyczmq.zmq", "pyczmq.zloop", "pyczmq.zpoller",
-           "pyczmq.perf", "pyczmq.perf.cli", "pyczmq.perf.worker", "pyczmq.perf.native"]
+           "pyczmq.zsockopt", "pyczmq.zstr", "pyczmq.zframe", "pyczmq.zmsg", "pyczmq.zmq",
+           "pyczmq.zloop", "pyczmq.zpoller", "pyczmq.zcert", "pyczmq.zcertstore", "pyczmq.zauth",
+           "pyczmq._certfiles", "pyczmq.perf", "pyczmq.perf.cli", "pyczmq.perf.worker", "pyczmq.perf.native"]
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -29,7 +30,8 @@ def test_public_names_have_docstrings():
         value = getattr(pyczmq, name)
         if callable(value):
             assert value.__doc__, name
-    for cls in (pyczmq.Context, pyczmq.Socket, pyczmq.Frame, pyczmq.Message):
+    for cls in (pyczmq.Context, pyczmq.Socket, pyczmq.Frame, pyczmq.Message, pyczmq.Loop,
+                pyczmq.Poller, pyczmq.Cert, pyczmq.CertStore, pyczmq.Auth):
         for attribute, value in vars(cls).items():
             if not attribute.startswith("_") and callable(value):
                 assert value.__doc__, "%s.%s" % (cls.__name__, attribute)
@@ -43,7 +45,8 @@ def test_versions():
 def test_the_pxd_files_ship_next_to_the_modules():
     package = pathlib.Path(pyczmq.__file__).parent
     for relative in ["__init__.pxd", "_core.pxd", "includes/czmq.pxd", "includes/libzmq.pxd",
-                     "types/socket.pxd", "types/frame.pxd", "types/message.pxd", "types/context.pxd"]:
+                     "types/socket.pxd", "types/frame.pxd", "types/message.pxd", "types/context.pxd",
+                     "types/cert.pxd", "types/certstore.pxd", "types/actor.pxd", "types/auth.pxd"]:
         assert (package / relative).is_file(), relative
     assert str(package.parent) in pyczmq.get_include()
 
