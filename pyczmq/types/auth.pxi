@@ -147,13 +147,17 @@ def zauth_selftest(bint verbose=False):
     on failure.  Returns 0, or raises RuntimeError with its output."""
     import subprocess, sys, tempfile
     code = "import pyczmq._core as core; core._run_zauth_test(%r)" % bool(verbose)
+    package_parent = _os.path.dirname(_os.path.dirname(_os.path.abspath(__file__)))
+    path = _os.pathsep.join([package_parent] + [entry for entry in
+                                                [_os.environ.get("PYTHONPATH")] if entry])
     with tempfile.TemporaryDirectory(prefix="pyczmq-zauth-test-") as folder:
         result = subprocess.run([sys.executable, "-c", code], cwd=folder,
+                                env=dict(_os.environ, PYTHONPATH=path),
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     output = result.stdout.decode("utf-8", "replace")
     if verbose:
         print(output, end="")
-    if result.returncode != 0 or "OK" not in output:
+    if result.returncode != 0 or not output.rstrip().endswith("OK"):
         raise RuntimeError("CZMQ's zauth self-test failed (exit %d):\n%s"
                            % (result.returncode, output))
     return 0

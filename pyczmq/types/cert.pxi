@@ -124,6 +124,8 @@ cdef class Cert:
 
     def __init__(self):
         _check_curve()
+        if self._c_cert != NULL or self._store is not None:
+            raise TypeError("Cert is already initialised")
         self._c_cert = zcert_new()
         if self._c_cert == NULL:
             _raise_last("make a CURVE key pair")

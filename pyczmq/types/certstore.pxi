@@ -26,6 +26,8 @@ cdef class CertStore:
     """
 
     def __init__(self, location=None):
+        if self._c_store != NULL or self._gone_reason is not None:
+            raise TypeError("CertStore is already initialised")
         self._origins = {}
         self._c_store = zcertstore_new(NULL)
         if self._c_store == NULL:
