@@ -77,7 +77,8 @@ def _value(rest, lineno):
     if rest[:1] != b"=":
         _check_end_of_line(rest, lineno)
         return b""
-    rest = rest[1:].lstrip(_SPACE)
+    after_equals = rest[1:]
+    rest = after_equals.lstrip(_SPACE)
     quote = rest[:1]
     if quote in (b'"', b"'"):
         end = rest.find(quote, 1)
@@ -86,7 +87,11 @@ def _value(rest, lineno):
         _check_end_of_line(rest[end + 1:], lineno)
         return rest[1:end]
     comment = rest.find(b"#")
-    if comment >= 0:
+    if comment == 0:
+        # CZMQ backs up over the spaces before the '#' and cuts there, which
+        # is before the value when it is only a comment: it keeps the comment.
+        return rest if len(rest) < len(after_equals) else b""
+    if comment > 0:
         rest = rest[:comment].rstrip(_SPACE)
     return rest
 
@@ -134,7 +139,7 @@ class CertFile:
 
 def _read_zpl(path):
     try:
-        with open(path, "rb") as handle:
+        with open(os.fsdecode(path), "rb") as handle:
             data = handle.read()
     except OSError:
         return None, None
@@ -152,7 +157,7 @@ def read_cert_file(path):
     root, error = _read_zpl(path + b"_secret")
     if root is None:
         try:
-            with open(path, "rb") as handle:
+            with open(os.fsdecode(path), "rb") as handle:
                 data = handle.read()
         except IsADirectoryError:
             raise IsADirectoryError("%s is a folder, not a certificate file" % os.fsdecode(path))

@@ -72,6 +72,7 @@ cdef class Actor:
         cdef zmsg_t *msg
         cdef sigset_t saved
         cdef int rc = 0, err = 0
+        self._check()           # first: a lock copied by fork may be held forever
         with nogil:
             PyThread_acquire_lock(self._lock, WAIT_LOCK)
         try:
@@ -119,6 +120,9 @@ cdef class Actor:
 
     def destroy(self):
         """Stop the actor and wait for its thread to end."""
+        if self._c_actor != NULL and self._pid != _process_pid:
+            self._c_actor = NULL    # the parent's: a forked child only lets go of it
+            return
         with nogil:
             PyThread_acquire_lock(self._lock, WAIT_LOCK)
         try:

@@ -23,8 +23,16 @@ cdef int _check_zauth_can_start() except -1:
     if handles[2] == NULL:
         err = zmq_errno()
     else:
-        rc = zmq_bind(handles[0], _ZAP_ENDPOINT)
-        err = zmq_errno()
+        while True:
+            rc = zmq_bind(handles[0], _ZAP_ENDPOINT)
+            err = zmq_errno()
+            # A socket of ours closed there a moment ago: libzmq frees the
+            # endpoint asynchronously (see Socket.bind).
+            unbound_at = _recently_unbound.get(_ZAP_ENDPOINT.decode())
+            if rc == 0 or err != EADDRINUSE or unbound_at is None \
+                    or zclock_mono() - unbound_at > _UNBIND_GRACE:
+                break
+            _time.sleep(0.002)
         if rc == 0:
             zmq_unbind(handles[0], _ZAP_ENDPOINT)       # immediate for inproc
     for count in range(3):
@@ -109,7 +117,9 @@ cdef class Auth(Actor):
         effect once the file has been unchanged for 5 s (CZMQ waits for it to
         be stable; ZSYS_FILE_STABLE_AGE_MSEC changes that)."""
         _auth_text(domain, "domain")
-        self._command([b"PLAIN", _fs_path(filename, "configure_plain")], True)
+        # zauth reads the file by name on every request: fix it to this folder.
+        path = _os.path.abspath(_fs_path(filename, "configure_plain"))
+        self._command([b"PLAIN", path], True)
 
     def configure_curve(self, domain, location):
         """Check CURVE clients against the public certificates in the folder

@@ -5,6 +5,7 @@ cdef class Cert:
     cdef str _ended_reason      # why it can no longer be used, or None
 
     cdef zcert_t *_resolve(self) except NULL
+    cdef int _check_savable(self) except -1
 
 
 cdef Cert cert_from_pointer(zcert_t *cert)

@@ -10,9 +10,12 @@ cdef int _check_curve() except -1:
 
 
 cdef bytes _curve_key(object key, str what):
-    """A CURVE key as 32 bytes: from 32 bytes, or 40 characters of Z85 text."""
+    """A CURVE key as 32 bytes: from 32 bytes, or 40 characters of Z85 text
+    (str or bytes)."""
     cdef unsigned char binary[32]
     if isinstance(key, str):
+        if len(<str>key) != 40:
+            raise ValueError("%s must be 40 characters of Z85 text, not %d" % (what, len(key)))
         try:
             key = (<str>key).encode("ascii")
         except UnicodeEncodeError:
@@ -44,10 +47,17 @@ cdef bytes _fs_path(object filename, str what):
     return path
 
 
-cdef bytes _meta_name(object name):
-    data = name.encode("utf-8") if isinstance(name, str) else name
+cdef bytes _meta_bytes(object value, str what):
+    data = value.encode("utf-8", "surrogateescape") if isinstance(value, str) else value
+    if isinstance(data, (bytearray, memoryview)):
+        data = bytes(data)
     if not isinstance(data, bytes):
-        raise TypeError("metadata name must be str or bytes, not %s" % type(name).__name__)
+        raise TypeError("%s must be str or bytes, not %s" % (what, type(value).__name__))
+    return data
+
+
+cdef bytes _meta_name(object name):
+    cdef bytes data = _meta_bytes(name, "metadata name")
     if not 0 < len(data) <= 255:
         raise ValueError("metadata name must be 1 to 255 bytes long, not %d" % len(data))
     if not _ZPL_NAME_CHARS.issuperset(data) or data[:1] == b"/" or data[-1:] == b"/":
@@ -56,16 +66,20 @@ cdef bytes _meta_name(object name):
     return data
 
 
+cdef str _unsavable_char(bytes value):
+    """The first character a certificate file can not hold in a value, or None."""
+    for bad in ('"', "\n", "\r", "\0"):
+        if bad.encode() in value:
+            return bad
+    return None
+
+
 cdef bytes _meta_value(object value):
-    data = value.encode("utf-8") if isinstance(value, str) else value
-    if isinstance(data, (bytearray, memoryview)):
-        data = bytes(data)
-    if not isinstance(data, bytes):
-        raise TypeError("metadata value must be str or bytes, not %s" % type(value).__name__)
-    for bad in (b'"', b"\n", b"\r", b"\0"):
-        if bad in data:
-            raise ValueError("metadata value %r: a certificate file can not hold %r in a value"
-                             % (value, bad.decode()))
+    cdef bytes data = _meta_bytes(value, "metadata value")
+    bad = _unsavable_char(data)
+    if bad is not None:
+        raise ValueError("metadata value %r: a certificate file can not hold %r in a value"
+                         % (value, bad))
     return data
 
 
@@ -221,13 +235,12 @@ cdef class Cert:
 
     def meta(self, name):
         """The metadata value of `name` as str, or None if it is not set."""
-        cdef bytes key = name.encode("utf-8") if isinstance(name, str) else name
+        cdef bytes key = _meta_bytes(name, "metadata name")
+        cdef zcert_t *pointer = self._resolve()
         cdef const char *value
-        if not isinstance(key, bytes):
-            raise TypeError("metadata name must be str or bytes, not %s" % type(name).__name__)
         if b"\0" in key:
             return None
-        value = zcert_meta(self._resolve(), key)
+        value = zcert_meta(pointer, key)
         return None if value == NULL else (<bytes>value).decode("utf-8", "surrogateescape")
 
     def meta_keys(self):
@@ -261,16 +274,37 @@ cdef class Cert:
     def save_public(self, filename):
         """Write the public certificate (no secret key) to `filename`."""
         path = _fs_path(filename, "save a certificate")
-        if zcert_save_public(self._resolve(), path) < 0:
+        cdef zcert_t *pointer = self._resolve()
+        self._check_savable()
+        if zcert_save_public(pointer, path) < 0:
             _raise_file_error(path)
+
+    cdef int _check_savable(self) except -1:
+        # A value read from a file may hold a quote (single-quoted there);
+        # CZMQ writes values in double quotes, which would corrupt the file.
+        for name, value in self.metadata.items():
+            bad = _unsavable_char(value.encode("utf-8", "surrogateescape"))
+            if bad is not None:
+                raise ValueError("metadata %r holds %r, which a saved certificate file can not "
+                                 "hold: change it with set_meta() first" % (name, bad))
+        return 0
 
     def save_secret(self, filename):
         """Write the full certificate, secret key included, to `filename`,
         readable by its owner only."""
         path = _fs_path(filename, "save a certificate")
         cdef zcert_t *pointer = self._resolve()
-        cdef mode_t mask = umask(0o077)
+        cdef mode_t mask
         cdef int rc
+        self._check_savable()
+        try:
+            _os.chmod(path, 0o600)      # an existing file keeps its mode when rewritten
+        except FileNotFoundError:
+            pass
+        except OSError as error:
+            raise OSError(error.errno, "can not make %s private: %s"
+                          % (_os.fsdecode(path), error.strerror), _os.fsdecode(path)) from None
+        mask = umask(0o077)
         umask(mask | 0o066)     # CZMQ's private mode; restored exactly below
         rc = zcert_save_secret(pointer, path)
         umask(mask)
