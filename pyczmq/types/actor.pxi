@@ -26,6 +26,75 @@ cdef inline void _restore_signals(sigset_t *saved) noexcept nogil:
     pthread_sigmask(SIG_SETMASK, saved, NULL)
 
 
+cdef enum ActorReply:
+    REPLY_NONE          # the command has no answer
+    REPLY_SIGNAL        # the actor acknowledges with zsock_signal
+    REPLY_STRING        # the actor answers with one string frame
+
+
+cdef int _refuse_send(Socket pipe) except -1:
+    raise ZMQError(ENOTSUP, "the pipe of a %s only receives: command the actor through its "
+                            "methods" % (type((<ActorPipe>pipe)._owner).__name__
+                                         if (<ActorPipe>pipe)._owner is not None else "CZMQ actor"))
+
+
+cdef class ActorPipe(Socket):
+    """The application's end of a CZMQ actor's pipe (``Beacon.socket``): a PAIR
+    socket to receive from and to poll (Poller, Loop).  The actor owns it:
+    it can not be sent to (the actor would take anything as a command),
+    closed, bound or connected."""
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("ActorPipe is made by its actor")
+
+    cdef void _close_handle(self) noexcept:
+        self._c_handle = NULL           # zactor_destroy() closes it
+
+    cdef int _send_part(self, zmq_msg_t *msg, int flags) except -1:
+        return _refuse_send(self)
+
+    cdef int _send_data(self, const void *data, size_t size, int flags) except -1:
+        return _refuse_send(self)
+
+    cdef int send_buffer(self, const void *data, size_t size, int flags) except -1:
+        return _refuse_send(self)
+
+    cdef int _send_frame(self, Frame frame, int flags) except -1:
+        return _refuse_send(self)
+
+    cdef int _send_message(self, Message msg) except -1:
+        return _refuse_send(self)
+
+    cdef int begin_nogil(self) except -1:
+        return _refuse_send(self)
+
+    def send(self, data, int flags=0):
+        """Refused: the actor owns this pipe."""
+        _refuse_send(self)
+
+    def send_multipart(self, parts, int flags=0):
+        """Refused: the actor owns this pipe."""
+        _refuse_send(self)
+
+    def bind(self, endpoint):
+        """Refused: the actor owns this pipe."""
+        _refuse_send(self)
+
+    def connect(self, endpoint):
+        """Refused: the actor owns this pipe."""
+        _refuse_send(self)
+
+    def close(self, linger=None):
+        """Refused: destroy the actor instead."""
+        if self._c_handle != NULL:
+            raise ZMQError(ENOTSUP, "the pipe belongs to its actor: destroy() the actor instead")
+
+    def __repr__(self):
+        owner = type(self._owner).__name__ if self._owner is not None else "actor"
+        state = "closed" if self._c_handle == NULL else "open"
+        return "<pyczmq.ActorPipe of a %s, %s at %#x>" % (owner, state, id(self))
+
+
 cdef class Actor:
     """Base of the types that run a CZMQ actor (Auth, Beacon).  Not made
     directly.  ``destroy()`` (or the end of a ``with`` block, of the Context
@@ -37,6 +106,8 @@ cdef class Actor:
             raise MemoryError()
 
     def __dealloc__(self):
+        if self._pipe is not None:
+            self._pipe._c_handle = NULL
         self._end()
         if self._lock != NULL:
             PyThread_free_lock(self._lock)
@@ -45,6 +116,7 @@ cdef class Actor:
         """Start the actor thread.  The GIL stays held: no other Python thread
         can take the sockets the caller made room for."""
         cdef sigset_t saved
+        cdef ActorPipe pipe
         _block_signals(&saved)
         self._c_actor = zactor_new(task, args)
         _restore_signals(&saved)
@@ -52,6 +124,13 @@ cdef class Actor:
             raise MemoryError("CZMQ could not start the actor")
         self._pid = _process_pid
         self._ctx = ctx
+        pipe = ActorPipe.__new__(ActorPipe)
+        pipe._c_handle = zsock_resolve(self._c_actor)
+        pipe._type = ZMQ_PAIR
+        pipe._pid = _process_pid
+        pipe._zsys = True
+        pipe.ctx = _default_context()
+        self._pipe = pipe
         _running_actors.add(self)
         if ctx is not None:
             ctx._actors.add(self)
@@ -66,10 +145,12 @@ cdef class Actor:
                               % (type(self).__name__, self._pid))
         return 0
 
-    cdef int _command(self, list parts, bint wait_signal) except -1:
-        """Send one command (a list of bytes frames) and, if asked, wait for
-        the actor's acknowledgement (zsock_signal)."""
+    cdef object _command(self, list parts, int reply):
+        """Send one command (a list of bytes frames) and wait for its answer:
+        none, the actor's acknowledgement (zsock_signal) or a string (returned
+        as bytes).  The pipe is busy meanwhile."""
         cdef zmsg_t *msg
+        cdef char *text = NULL
         cdef sigset_t saved
         cdef int rc = 0, err = 0
         self._check()           # first: a lock copied by fork may be held forever
@@ -77,6 +158,7 @@ cdef class Actor:
             PyThread_acquire_lock(self._lock, WAIT_LOCK)
         try:
             self._check()
+            self._pipe._check()     # EBUSY while another thread receives or polls on it
             msg = zmsg_new()
             if msg == NULL:
                 raise MemoryError()
@@ -84,21 +166,35 @@ cdef class Actor:
                 if zmsg_addmem(msg, PyBytes_AS_STRING(part), PyBytes_GET_SIZE(part)) != 0:
                     zmsg_destroy(&msg)
                     raise MemoryError()
-            with nogil:
-                _block_signals(&saved)
-                rc = zmsg_send(&msg, self._c_actor)
-                if rc == 0 and wait_signal:
-                    rc = zsock_wait(self._c_actor)
-                err = zmq_errno()
-                _restore_signals(&saved)
+            self._pipe._busy = True
+            try:
+                with nogil:
+                    _block_signals(&saved)
+                    rc = zmsg_send(&msg, self._c_actor)
+                    if rc == 0 and reply == REPLY_SIGNAL:
+                        rc = zsock_wait(self._c_actor)
+                    elif rc == 0 and reply == REPLY_STRING:
+                        text = zstr_recv(self._c_actor)
+                        rc = 0 if text != NULL else -1
+                    err = zmq_errno()
+                    _restore_signals(&saved)
+            finally:
+                self._pipe._busy = False
             if msg != NULL:
                 zmsg_destroy(&msg)
             if rc < 0:
                 _raise_zmq(err, "%s command %s" % (type(self).__name__, parts[0].decode()))
+            if text != NULL:
+                try:
+                    answer = <bytes>text
+                finally:
+                    zstr_free(&text)
+            else:
+                answer = None
         finally:
             PyThread_release_lock(self._lock)
         PyErr_CheckSignals()
-        return rc
+        return answer
 
     cdef void _end(self) noexcept:
         """Stop the actor thread and wait for it (in its own process only).
@@ -118,14 +214,31 @@ cdef class Actor:
         if _zauth_owner == <void *>self:
             _zauth_owner = NULL         # zauth has unbound the ZAP endpoint
 
+    cdef bint _end_unless_busy(self) noexcept:
+        """Stop the actor unless a call waits on its pipe (at exit); True if
+        it is stopped."""
+        if self._c_actor == NULL or self._pid != _process_pid:
+            return True
+        if self._pipe is not None and self._pipe._busy:
+            return False
+        if self._pipe is not None:
+            self._pipe._close("its actor was destroyed")
+        self._end()
+        return True
+
     def destroy(self):
-        """Stop the actor and wait for its thread to end."""
+        """Stop the actor and wait for its thread to end.  Raises EBUSY while
+        another thread receives or polls on its socket."""
         if self._c_actor != NULL and self._pid != _process_pid:
             self._c_actor = NULL    # the parent's: a forked child only lets go of it
             return
         with nogil:
             PyThread_acquire_lock(self._lock, WAIT_LOCK)
         try:
+            if self._c_actor != NULL and self._pipe is not None and self._pipe._busy:
+                self._pipe._raise_unusable()
+            if self._pipe is not None:
+                self._pipe._close("its %s was destroyed" % type(self).__name__)
             self._end()
             _running_actors.discard(self)
         finally:

@@ -104,12 +104,14 @@ cdef class Auth(Actor):
     def allow(self, *addresses):
         """Accept connections from these IP addresses ("127.0.0.1") only.
         For PLAIN and CURVE the credentials are still checked."""
-        self._command([b"ALLOW"] + [_auth_text(address, "address") for address in addresses], True)
+        self._command([b"ALLOW"] + [_auth_text(address, "address") for address in addresses],
+                      REPLY_SIGNAL)
 
     def deny(self, *addresses):
         """Refuse connections from these IP addresses (ignored once any
         address is allowed: then only allowed ones get in)."""
-        self._command([b"DENY"] + [_auth_text(address, "address") for address in addresses], True)
+        self._command([b"DENY"] + [_auth_text(address, "address") for address in addresses],
+                      REPLY_SIGNAL)
 
     def configure_plain(self, domain, filename):
         """Check PLAIN clients against a password file of ``user=password``
@@ -119,7 +121,7 @@ cdef class Auth(Actor):
         _auth_text(domain, "domain")
         # zauth reads the file by name on every request: fix it to this folder.
         path = _os.path.abspath(_fs_path(filename, "configure_plain"))
-        self._command([b"PLAIN", path], True)
+        self._command([b"PLAIN", path], REPLY_SIGNAL)
 
     def configure_curve(self, domain, location):
         """Check CURVE clients against the public certificates in the folder
@@ -135,13 +137,13 @@ cdef class Auth(Actor):
             from pyczmq import _certfiles
             folder = _os.path.abspath(_fs_path(location, "configure_curve"))
             _certfiles.check_zauth_folder(folder)
-        self._command([b"CURVE", folder], True)
+        self._command([b"CURVE", folder], REPLY_SIGNAL)
 
     def set_verbose(self, verbose=True):
         """Log each ZAP request and decision through CZMQ (zsys_info).  zauth
         can not turn logging off again."""
         if verbose:
-            self._command([b"VERBOSE"], True)
+            self._command([b"VERBOSE"], REPLY_SIGNAL)
             self._verbose = True
         elif self._verbose:
             raise ValueError("zauth can not turn verbose logging off once on")

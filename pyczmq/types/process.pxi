@@ -49,7 +49,7 @@ def _close_all_at_exit():
     # then leaves the context alone, and its message is only noise.
     cdef bint all_closed = True
     for actor in list(_running_actors):     # actors first: CZMQ counts their sockets too
-        actor.destroy()
+        all_closed &= (<Actor>actor)._end_unless_busy()
     for sock in list(_open_sockets):
         all_closed &= (<Socket>sock)._close_at_exit()
     if not all_closed:
