@@ -23,7 +23,7 @@ INSTALL_HINT = ("install it with `apt-get install libczmq-dev pkg-config` (Debia
 # The Cython modules: one compilation unit for the extension types, and the
 # seed's functional modules as thin layers over it.
 MODULES = ["_core", "zctx", "zsocket", "zsockopt", "zstr", "zframe", "zmsg", "zmq", "zloop",
-           "zpoller", "zcert", "zcertstore", "zauth"]
+           "zpoller", "zcert", "zcertstore", "zauth", "zbeacon"]
 
 
 def fail(message):

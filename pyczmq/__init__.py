@@ -2,9 +2,10 @@
 binding for ZeroMQ.
 
 Two layers over one owner per C pointer: the object layer (Context, Socket,
-Frame, Message, Loop, Poller, Cert, CertStore, Auth, importable from here and
-from pyczmq.types) and the seed's functional modules (pyczmq.zctx, zsocket,
-zsockopt, zstr, zframe, zmsg, zloop, zpoller, zcert, zcertstore, zauth, zmq).
+Frame, Message, Loop, Poller, Cert, CertStore, Auth, Beacon, importable from
+here and from pyczmq.types) and the seed's functional modules (pyczmq.zctx,
+zsocket, zsockopt, zstr, zframe, zmsg, zloop, zpoller, zcert, zcertstore,
+zauth, zbeacon, zmq).
 Other Cython code can ``cimport pyczmq``; see get_include().
 """
 
@@ -15,6 +16,7 @@ from pyczmq._core import (
     SOCKET_TYPE_NAMES,
     Again,
     Auth,
+    Beacon,
     Cert,
     CertStore,
     ClosedError,
@@ -39,7 +41,7 @@ __version__ = "0.2.0"
 
 __all__ = [
     "Context", "Socket", "Frame", "Message", "Loop", "Ticket", "Poller", "Cert", "CertStore",
-    "Auth", "SocketOption",
+    "Auth", "Beacon", "SocketOption",
     "ZMQError", "Again", "ContextTerminated", "ClosedError",
     "PAIR", "PUB", "SUB", "REQ", "REP", "DEALER", "ROUTER", "PULL", "PUSH", "XPUB", "XSUB",
     "STREAM", "SNDMORE", "DONTWAIT", "SOCKET_OPTIONS", "SOCKET_TYPE_NAMES",

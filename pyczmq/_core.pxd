@@ -24,6 +24,7 @@ include "types/cert.pxd"
 include "types/certstore.pxd"
 include "types/actor.pxd"
 include "types/auth.pxd"
+include "types/beacon.pxd"
 
 # Constructors for other modules (the functional layer, Cython users).
 cdef Frame new_frame(object data)

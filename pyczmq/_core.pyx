@@ -3,7 +3,7 @@
 # the declarations (fields and cdef methods, the Cython API) in types/*.pxd,
 # the implementation in types/*.pxi.
 """pyczmq's extension types: Context, Socket, Frame, Message, Loop, Poller, Cert,
-CertStore, Auth and the errors."""
+CertStore, Auth, Beacon and the errors."""
 
 from cpython.buffer cimport (PyBUF_ANY_CONTIGUOUS, PyBUF_SIMPLE, PyBUF_WRITABLE, PyBuffer_FillInfo,
                              PyBuffer_Release, PyObject_CheckBuffer, PyObject_GetBuffer)
@@ -14,8 +14,8 @@ from cpython.pythread cimport (WAIT_LOCK, PyThread_acquire_lock, PyThread_alloca
                                PyThread_free_lock, PyThread_get_thread_ident,
                                PyThread_release_lock)
 from cpython.unicode cimport PyUnicode_DecodeUTF8
-from libc.errno cimport (EACCES, EADDRINUSE, EAGAIN, EBUSY, EINTR, EINVAL, EIO, EMFILE, ENOMEM,
-                         ENOTSOCK)
+from libc.errno cimport (EACCES, EADDRINUSE, EAGAIN, EBUSY, EINTR, EINVAL, EIO, EMFILE, ENODEV,
+                         ENOMEM, ENOTSOCK)
 from libc.stdint cimport int64_t, uint64_t
 from libc.string cimport memcpy
 from libc.errno cimport errno
@@ -57,3 +57,4 @@ include "types/cert.pxi"
 include "types/certstore.pxi"
 include "types/actor.pxi"
 include "types/auth.pxi"
+include "types/beacon.pxi"

@@ -64,6 +64,8 @@ cdef extern from "czmq.h" nogil:
     int zsys_ipv6()
     void zsys_set_interface(const char *value)
     const char *zsys_interface()
+    const char *zsys_ipv6_address()
+    const char *zsys_ipv6_mcast_address()
     void zsys_set_logident(const char *value)
     void zsys_set_logstream(FILE *stream)
     void zsys_set_logsystem(bint logsystem)

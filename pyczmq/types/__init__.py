@@ -5,8 +5,8 @@ in its own file here: types/<name>.pxd (fields and cdef methods, the Cython
 API) and types/<name>.pxi (implementation).
 """
 
-from pyczmq._core import (Auth, Cert, CertStore, Context, Frame, Loop, Message, Poller, Socket,
-                          Ticket)
+from pyczmq._core import (Auth, Beacon, Cert, CertStore, Context, Frame, Loop, Message, Poller,
+                          Socket, Ticket)
 
 __all__ = ["Context", "Socket", "Frame", "Message", "Loop", "Ticket", "Poller", "Cert",
-           "CertStore", "Auth"]
+           "CertStore", "Auth", "Beacon"]

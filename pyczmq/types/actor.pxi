@@ -38,6 +38,35 @@ cdef int _refuse_send(Socket pipe) except -1:
                                          if (<ActorPipe>pipe)._owner is not None else "CZMQ actor"))
 
 
+cdef Context _the_pipes_context = None
+
+
+cdef Context _pipes_context():
+    """A Context of our own for actor pipes (no user code destroys it)."""
+    global _the_pipes_context
+    if _the_pipes_context is None or _the_pipes_context._destroyed:
+        _the_pipes_context = Context()
+    return _the_pipes_context
+
+
+cdef int _check_room_for_sockets(int count, str what) except -1:
+    """Raise unless `count` more sockets can be made in CZMQ's context (CZMQ
+    asserts when an actor can not make its pipe or its own sockets)."""
+    cdef void *handles[4]
+    cdef int index, made = 0, err = 0
+    for index in range(count):
+        handles[index] = zsys_socket(ZMQ_PAIR, NULL, 0)
+        if handles[index] == NULL:
+            err = zmq_errno()
+            break
+        made += 1
+    for index in range(made):
+        zsys_close(handles[index], NULL, 0)
+    if made < count:
+        raise ZMQError(err, "%s: no room for the %d sockets it needs" % (what, count))
+    return 0
+
+
 cdef class ActorPipe(Socket):
     """The application's end of a CZMQ actor's pipe (``Beacon.socket``): a PAIR
     socket to receive from and to poll (Poller, Loop).  The actor owns it:
@@ -129,7 +158,7 @@ cdef class Actor:
         pipe._type = ZMQ_PAIR
         pipe._pid = _process_pid
         pipe._zsys = True
-        pipe.ctx = _default_context()
+        pipe.ctx = _pipes_context()
         self._pipe = pipe
         _running_actors.add(self)
         if ctx is not None:

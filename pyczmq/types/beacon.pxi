@@ -1,0 +1,204 @@
+# Beacon: CZMQ's zbeacon actor, which broadcasts and receives UDP beacons
+# (at most 255 bytes) for service discovery on a local network.
+#
+# zbeacon asserts on a port of 0, on data or filters over 255 bytes, and on
+# addresses from the environment that getaddrinfo() refuses; those are
+# checked here first.  It reads the process-wide ZSYS_INTERFACE whenever it
+# (re)opens its UDP sockets, so that setting is only changed while no Beacon
+# runs.
+
+import socket as _socket_module
+
+cdef int UDP_FRAME_MAX = 255
+
+
+cdef bytes _beacon_bytes(object data, str what):
+    """Beacon data or a filter as bytes of at most 255."""
+    cdef Py_buffer view
+    if isinstance(data, str):
+        result = (<str>data).encode("utf-8")
+    elif isinstance(data, bytes):
+        result = data
+    else:
+        _get_buffer(data, &view)
+        try:
+            result = PyBytes_FromStringAndSize(<char *>view.buf, view.len)
+        finally:
+            PyBuffer_Release(&view)
+    if len(result) > UDP_FRAME_MAX:
+        raise ValueError("%s is %d bytes; a beacon carries at most %d"
+                         % (what, len(result), UDP_FRAME_MAX))
+    return result
+
+
+cdef int _check_interval(object msecs) except -1:
+    _check_int_range("interval", msecs, 1, 2**31 - 1)
+    return msecs
+
+
+cdef int _check_beacon_settings(bytes interface) except -1:
+    """Refuse the process-wide settings zbeacon would assert on."""
+    mcast4 = _os.environ.get("ZSYS_IPV4_MCAST_ADDRESS")     # CZMQ has no getter for it
+    if zsys_ipv6():
+        if mcast4:
+            raise ValueError("ZSYS_IPV4_MCAST_ADDRESS is set and CZMQ uses IPv6 (ZSYS_IPV6): "
+                             "zbeacon can not do both")
+        multicast = (<bytes>zsys_ipv6_mcast_address()).decode("ascii", "replace")
+        address = (<bytes>zsys_ipv6_address()).decode("ascii", "replace")
+        for what, value in (("IPv6 multicast address", multicast), ("IPv6 address", address)):
+            if value or what == "IPv6 multicast address":
+                try:
+                    _socket_module.inet_pton(_socket_module.AF_INET6, value.split("%")[0])
+                except OSError:
+                    raise ValueError("the %s %r is not a numeric IPv6 address"
+                                     % (what, value)) from None
+        if address and len(address) + 1 + len(interface) >= 1025:
+            raise ValueError("the IPv6 address and interface name are too long for zbeacon")
+    elif mcast4:
+        try:
+            _socket_module.inet_pton(_socket_module.AF_INET, mcast4)
+        except OSError:
+            raise ValueError("ZSYS_IPV4_MCAST_ADDRESS=%r is not a numeric IPv4 address"
+                             % mcast4) from None
+    return 0
+
+
+cdef int _set_beacon_interface(object interface) except -1:
+    """zsys_set_interface(), refused while another Beacon may read it."""
+    if not isinstance(interface, str):
+        raise TypeError("interface must be str, not %s" % type(interface).__name__)
+    data = (<str>interface).encode("utf-8")
+    if b"\0" in data or len(data) > 255:
+        raise ValueError("interface %r: a name or address without NUL, up to 255 bytes"
+                         % interface)
+    if data == <bytes>zsys_interface():
+        return 0
+    for actor in _running_actors:
+        if isinstance(actor, Beacon) and not (<Actor>actor).destroyed \
+                and (<Actor>actor)._pid == _process_pid:
+            raise ValueError("CZMQ keeps one beacon interface per process (now %r) and running "
+                             "Beacons read it: destroy them before choosing %r"
+                             % (zsys_interface().decode("utf-8", "replace"), interface))
+    zsys_set_interface(data)
+    return 0
+
+
+cdef class Beacon(Actor):
+    """CZMQ's beacon (the zbeacon actor): broadcasts this host's beacon on a
+    UDP port and receives the beacons of others, for discovery on a local
+    network.
+
+    ``Beacon(port)`` opens the port on the interface CZMQ picks: the first
+    with broadcast, or the one named by ``interface`` (or ZSYS_INTERFACE:
+    a name such as "eth0", an address, an index "0"-"9", or "*" for all).
+    ``publish`` broadcasts data every `interval` ms; ``subscribe`` lets
+    beacons that start with a prefix through to ``recv``.  CZMQ drops
+    received beacons equal to the one this Beacon publishes (its own echo).
+    """
+
+    def __init__(self, port, interface=None):
+        cdef bytes hostname
+        if self._c_actor != NULL or self.port:
+            raise TypeError("Beacon is already initialised")
+        _check_int_range("port", port, 1, 65535)
+        if interface is not None:
+            _set_beacon_interface(interface)
+        _check_beacon_settings(<bytes>zsys_interface())
+        _check_room_for_sockets(2, "start a Beacon")
+        self._interval = 1000
+        self._start(zbeacon, NULL, None)
+        hostname = self._command([b"CONFIGURE", b"%d" % port], REPLY_STRING)
+        if not hostname:
+            self.destroy()
+            raise ZMQError(ENODEV, "Beacon: no interface to broadcast on was found (ZSYS_INTERFACE=%r)"
+                           % zsys_interface().decode("utf-8", "replace"))
+        self.port = port
+        self._hostname = hostname.decode("utf-8", "replace")
+
+    @property
+    def hostname(self):
+        """The address of the interface the beacon uses ("*" for all)."""
+        self._check()
+        return self._hostname
+
+    @property
+    def socket(self):
+        """The pipe on which received beacons arrive as two frames (sender
+        address, data): poll it with Poller or Loop, then ``recv()``.  It
+        only receives, and belongs to this Beacon."""
+        self._check()
+        self._pipe._owner = self
+        return self._pipe
+
+    def set_interval(self, msecs):
+        """Broadcast every `msecs` ms (default 1000); applies at once to the
+        beacon being published."""
+        self._check()
+        _check_interval(msecs)
+        self._interval = msecs
+        if self._published is not None:
+            self._command([b"PUBLISH", self._published, b"%d" % self._interval], REPLY_NONE)
+
+    def noecho(self):
+        """Kept from CZMQ 2: CZMQ 4 always drops a received beacon equal to
+        the one this Beacon publishes, so there is nothing to switch."""
+        self._check()
+
+    def publish(self, data, interval=None):
+        """Broadcast `data` (bytes, str or any buffer; at most 255 bytes) now
+        and then every `interval` ms (default: set_interval's, 1000)."""
+        cdef bytes payload = _beacon_bytes(data, "beacon data")
+        self._check()
+        if interval is not None:
+            _check_interval(interval)
+            self._interval = interval
+        self._command([b"PUBLISH", payload, b"%d" % self._interval], REPLY_NONE)
+        self._published = payload
+
+    def silence(self):
+        """Stop broadcasting."""
+        self._command([b"SILENCE"], REPLY_NONE)
+        self._published = None
+
+    def subscribe(self, prefix=b""):
+        """Let received beacons that start with `prefix` (b"": all) through to
+        recv(); no beacon is received before this."""
+        cdef bytes data = _beacon_bytes(prefix, "subscription prefix")
+        self._command([b"SUBSCRIBE", data], REPLY_NONE)
+        self._filter = data
+
+    def unsubscribe(self):
+        """Stop receiving beacons (those already received stay readable)."""
+        self._command([b"UNSUBSCRIBE"], REPLY_NONE)
+        self._filter = None
+
+    def set_verbose(self):
+        """Log what zbeacon does through CZMQ (zsys_info)."""
+        self._command([b"VERBOSE"], REPLY_NONE)
+
+    def recv(self, timeout=None):
+        """The next beacon as (sender address, data), waiting up to `timeout`
+        ms (None: until one comes); None if none came in time.  Ctrl-C
+        interrupts the wait."""
+        cdef long wait = -1
+        cdef ActorPipe pipe
+        self._check()
+        if timeout is not None:
+            _check_int_range("timeout", timeout, 0, 2**31 - 1)
+            wait = timeout
+        pipe = self._pipe
+        pipe._check()
+        if not pipe._poll(ZMQ_POLLIN, wait, True):
+            return None
+        parts = pipe.recv_multipart(ZMQ_DONTWAIT)
+        return parts[0].decode("ascii", "replace"), parts[1]
+
+    def __repr__(self):
+        if self._c_actor == NULL:
+            return "<pyczmq.Beacon destroyed at %#x>" % id(self)
+        publishing = ("publishing %d bytes every %d ms" % (len(self._published), self._interval)
+                      if self._published is not None else "silent")
+        listening = ("subscribed to %r" % self._filter if self._filter is not None
+                     else "not subscribed")
+        return "<pyczmq.Beacon UDP port %d on %s, %s, %s at %#x>" % (
+            self.port, self._hostname, publishing, listening, id(self))
