@@ -75,3 +75,27 @@ def assert_clean_run(result):
     assert result.returncode == 0, "exit %d\nstdout:\n%s\nstderr:\n%s" % (
         result.returncode, result.stdout, result.stderr)
     assert result.stderr == "", result.stderr
+
+
+@pytest.fixture
+def lab(request):
+    """An empty Lab of network namespaces (tests/netns.py), removed after the test."""
+    import netns
+    laboratory = netns.make_lab(request.node.name[:8].strip("_") or "lab")
+    yield laboratory
+    laboratory.close()
+
+
+@pytest.fixture(scope="module")
+def three_hosts(request):
+    """Three hosts on one network (10.77.1.1-3), for the whole module."""
+    import netns
+    laboratory = netns.make_lab("three")
+    try:
+        network = laboratory.network()
+        hosts = [laboratory.host(network) for _ in range(3)]
+    except BaseException:
+        laboratory.close()
+        raise
+    yield hosts
+    laboratory.close()
