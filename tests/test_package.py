@@ -15,7 +15,7 @@ import pyczmq
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 MODULES = ["pyczmq", "pyczmq._core", "pyczmq.types", "pyczmq.zctx", "pyczmq.zsocket",
            "pyczmq.zsockopt", "pyczmq.zstr", "pyczmq.zframe", "pyczmq.zmsg", "pyczmq.zmq",
-           "pyczmq.zloop", "pyczmq.zpoller", "pyczmq.zcert", "pyczmq.zcertstore", "pyczmq.zauth",
+           "pyczmq.zloop", "pyczmq.zpoller", "pyczmq.zcert", "pyczmq.zcertstore", "pyczmq.zauth", "pyczmq.zbeacon",
            "pyczmq._certfiles", "pyczmq.perf", "pyczmq.perf.cli", "pyczmq.perf.worker", "pyczmq.perf.native"]
 
 
@@ -31,7 +31,7 @@ def test_public_names_have_docstrings():
         if callable(value):
             assert value.__doc__, name
     for cls in (pyczmq.Context, pyczmq.Socket, pyczmq.Frame, pyczmq.Message, pyczmq.Loop,
-                pyczmq.Poller, pyczmq.Cert, pyczmq.CertStore, pyczmq.Auth):
+                pyczmq.Poller, pyczmq.Cert, pyczmq.CertStore, pyczmq.Auth, pyczmq.Beacon):
         for attribute, value in vars(cls).items():
             if not attribute.startswith("_") and callable(value):
                 assert value.__doc__, "%s.%s" % (cls.__name__, attribute)
@@ -46,7 +46,8 @@ def test_the_pxd_files_ship_next_to_the_modules():
     package = pathlib.Path(pyczmq.__file__).parent
     for relative in ["__init__.pxd", "_core.pxd", "includes/czmq.pxd", "includes/libzmq.pxd",
                      "types/socket.pxd", "types/frame.pxd", "types/message.pxd", "types/context.pxd",
-                     "types/cert.pxd", "types/certstore.pxd", "types/actor.pxd", "types/auth.pxd"]:
+                     "types/cert.pxd", "types/certstore.pxd", "types/actor.pxd", "types/auth.pxd",
+                     "types/beacon.pxd"]:
         assert (package / relative).is_file(), relative
     assert str(package.parent) in pyczmq.get_include()
 
