@@ -115,10 +115,15 @@ class Host:
         return subprocess.run(self.command(code), capture_output=True, text=True,
                               timeout=timeout, env=self.environment(env))
 
-    def start(self, code, env=None):
-        """Start `code` here; the Popen (text pipes)."""
-        return subprocess.Popen(self.command(code), stdout=subprocess.PIPE,
+    def start(self, code, env=None, stdin=None):
+        """Start `code` here; the Popen (text pipes; stdin=subprocess.PIPE to
+        talk to it)."""
+        return subprocess.Popen(self.command(code), stdin=stdin, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, env=self.environment(env))
+
+    def route(self, *args):
+        """Add a route here (``ip route add ARGS``)."""
+        ip("-n", self.namespace, "route", "add", *args)
 
     def __repr__(self):
         return "<Host %s %s>" % (self.namespace, ", ".join(self.addresses))

@@ -8,6 +8,7 @@
 # runs.
 
 import socket as _socket_module
+import sys as _sys
 
 cdef int UDP_FRAME_MAX = 255
 
@@ -36,11 +37,46 @@ cdef int _check_interval(object msecs) except -1:
     return msecs
 
 
+# CZMQ reads ZSYS_IPV4_MCAST_ADDRESS once, when it starts, and has no getter
+# for it: the value at import counts as well as the current one.
+_ipv4_multicast_at_import = _os.environ.get("ZSYS_IPV4_MCAST_ADDRESS")
+
+
+cdef int _check_multicast_join(object family, str group, object index_or_address,
+                               str where) except -1:
+    """Join `group` as zbeacon will, on a socket of our own: CZMQ asserts
+    when the join fails (no route for the group, no such interface)."""
+    probe = _socket_module.socket(family, _socket_module.SOCK_DGRAM)
+    try:
+        if family == _socket_module.AF_INET6:
+            request = (_socket_module.inet_pton(family, group.split("%")[0])
+                       + int(index_or_address).to_bytes(4, _sys.byteorder))
+            probe.setsockopt(_socket_module.IPPROTO_IPV6, _socket_module.IPV6_JOIN_GROUP,
+                             request)
+        else:
+            request = (_socket_module.inet_aton(group)
+                       + _socket_module.inet_aton(index_or_address))
+            probe.setsockopt(_socket_module.IPPROTO_IP, _socket_module.IP_ADD_MEMBERSHIP,
+                             request)
+    except OSError as error:
+        raise ZMQError(error.errno or EINVAL,
+                       "Beacon: this host can not join the multicast group %s %s, "
+                       "which zbeacon needs" % (group, where)) from None
+    finally:
+        probe.close()
+    return 0
+
+
 cdef int _check_beacon_settings(bytes interface) except -1:
-    """Refuse the process-wide settings zbeacon would assert on."""
-    mcast4 = _os.environ.get("ZSYS_IPV4_MCAST_ADDRESS")     # CZMQ has no getter for it
+    """Refuse the process-wide settings zbeacon would assert on (CZMQ must
+    have started: it reads them then)."""
+    cdef str iface = interface.decode("utf-8", "replace")
+    cdef unsigned int index = 0
+    multicast4 = [value for value in (_ipv4_multicast_at_import,
+                                      _os.environ.get("ZSYS_IPV4_MCAST_ADDRESS"))
+                  if value is not None]
     if zsys_ipv6():
-        if mcast4:
+        if multicast4:
             raise ValueError("ZSYS_IPV4_MCAST_ADDRESS is set and CZMQ uses IPv6 (ZSYS_IPV6): "
                              "zbeacon can not do both")
         multicast = (<bytes>zsys_ipv6_mcast_address()).decode("ascii", "replace")
@@ -54,12 +90,33 @@ cdef int _check_beacon_settings(bytes interface) except -1:
                                      % (what, value)) from None
         if address and len(address) + 1 + len(interface) >= 1025:
             raise ValueError("the IPv6 address and interface name are too long for zbeacon")
-    elif mcast4:
-        try:
-            _socket_module.inet_pton(_socket_module.AF_INET, mcast4)
-        except OSError:
-            raise ValueError("ZSYS_IPV4_MCAST_ADDRESS=%r is not a numeric IPv4 address"
-                             % mcast4) from None
+        # Where CZMQ does not take the interface from its list of running
+        # ones, it joins the group on whatever the name gives (0: routed).
+        if iface == "*" or (address and iface):
+            if iface != "*":
+                try:
+                    index = _socket_module.if_nametoindex(iface)
+                except OSError:
+                    index = 0
+            _check_multicast_join(_socket_module.AF_INET6, multicast, index,
+                                  "on interface %r" % iface)
+    elif multicast4:
+        for value in multicast4:
+            try:
+                _socket_module.inet_pton(_socket_module.AF_INET, value)
+            except OSError:
+                raise ValueError("ZSYS_IPV4_MCAST_ADDRESS=%r is not a numeric IPv4 address"
+                                 % value) from None
+        # CZMQ 4.2.1 hands IP_MULTICAST_IF an interface index where Linux
+        # reads an address, and asserts when that fails: it only works with
+        # no interface ("*", index 0 read as INADDR_ANY).
+        if iface != "*":
+            raise ValueError("IPv4 multicast beacons (ZSYS_IPV4_MCAST_ADDRESS) work only with "
+                             "interface \"*\" in CZMQ 4.2.1 (it aborts on a named "
+                             "interface); the interface is %r" % iface)
+        for value in set(multicast4):
+            _check_multicast_join(_socket_module.AF_INET, value, "0.0.0.0",
+                                  "on the routed interface")
     return 0
 
 
@@ -101,6 +158,7 @@ cdef class Beacon(Actor):
         if self._c_actor != NULL or self.port:
             raise TypeError("Beacon is already initialised")
         _check_int_range("port", port, 1, 65535)
+        _zsys_context()         # CZMQ reads its ZSYS_* settings when it starts
         if interface is not None:
             _set_beacon_interface(interface)
         _check_beacon_settings(<bytes>zsys_interface())

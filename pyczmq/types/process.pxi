@@ -42,16 +42,41 @@ def _after_fork_in_child():
     _running_actors.clear()
 
 
+cdef extern from "<stdlib.h>" nogil:
+    int atexit(void (*function)() noexcept nogil)
+
+cdef void *_czmq_context_at_exit = NULL
+
+
+cdef void _shut_down_czmq_context() noexcept nogil:
+    # A C atexit handler: runs after Python has finalised (daemon threads can
+    # no longer take the GIL) and before CZMQ's zsys_shutdown, registered
+    # earlier.  zsys_shutdown closes every socket still open, also those a
+    # blocked daemon thread or a running actor thread is using; an actor
+    # thread then asserts on its closed pipe.  Shut down first, those calls
+    # end with ETERM and the actors stop and close their own sockets.
+    if _czmq_context_at_exit != NULL:
+        zmq_ctx_shutdown(_czmq_context_at_exit)
+
+
 def _close_all_at_exit():
     # zsys_shutdown() runs after Python has finalised and prints a
     # "dangling sockets" line if any socket is still open: close them first.
-    # A socket a daemon thread is blocked on can not be closed safely; CZMQ
-    # then leaves the context alone, and its message is only noise.
-    cdef bint all_closed = True
+    # A socket a daemon thread is blocked on can not be closed now: CZMQ's
+    # context is then shut down just before zsys_shutdown, and its
+    # messages, only noise, are silenced.
+    global _czmq_context_at_exit
+    cdef bint all_closed = True, czmq_busy = False
     for actor in list(_running_actors):     # actors first: CZMQ counts their sockets too
-        all_closed &= (<Actor>actor)._end_unless_busy()
+        if not (<Actor>actor)._end_unless_busy():
+            all_closed, czmq_busy = False, True
     for sock in list(_open_sockets):
-        all_closed &= (<Socket>sock)._close_at_exit()
+        if not (<Socket>sock)._close_at_exit():
+            all_closed = False
+            czmq_busy |= (<Socket>sock)._zsys
+    if czmq_busy and _czmq_context_at_exit == NULL:
+        _czmq_context_at_exit = zsys_init()
+        atexit(_shut_down_czmq_context)
     if not all_closed:
         zsys_set_logstream(NULL)
 
