@@ -601,7 +601,7 @@ def test_the_interface_can_be_chosen_by_name_address_index_or_environment(lab, p
         ''' % (port, arguments), env=env)
         address = router.addresses[lab.networks.index(network)]
         assert sender.expect("HOST") == address, arguments or env
-        for host, listener in listeners.items():
+        for listener in listeners.values():
             listener.tell("LISTEN")
         for host, listener in listeners.items():
             heard = listener.value("HEARD")
@@ -982,3 +982,35 @@ def test_beacons_do_not_leak_memory_threads_or_descriptors(three_hosts):
     assert threads_after == threads_before
     assert rss_after - rss_before < 8 * 1024, (rss_before, rss_after)       # kB
 
+
+
+# -- the namespaces themselves --------------------------------------------------------------------
+
+def test_a_lab_is_removed_after_use_and_its_hosts_are_isolated(lab):
+    import netns
+    network = lab.network()
+    host = lab.host(network)
+    names = netns.ip("netns", "list").stdout
+    assert host.namespace in names and network.namespace in names
+    # The veth pair and the bridge exist only inside the lab's namespaces.
+    inside = host.run("import socket; print(sorted(n for _, n in socket.if_nameindex()))")
+    assert inside.stdout.strip() == "['eth0', 'lo']"
+    assert "h1n1" in netns.ip("-n", network.namespace, "link", "show").stdout
+    own_links = netns.ip("link", "show").stdout
+    assert "h1n1" not in own_links and "br0" not in own_links
+    lab.close()
+    names = netns.ip("netns", "list").stdout
+    assert lab.tag not in names
+
+
+def test_without_namespaces_beacon_tests_skip_but_fail_under_ci(monkeypatch):
+    import netns
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("PYCZMQ_REQUIRE_NETNS", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="needs root"):
+        netns.unavailable("creating them needs root")
+    for variable, value in (("CI", "true"), ("PYCZMQ_REQUIRE_NETNS", "1")):
+        monkeypatch.setenv(variable, value)
+        with pytest.raises(pytest.fail.Exception, match="CI must run the beacon tests"):
+            netns.unavailable("creating them needs root")
+        monkeypatch.delenv(variable)

@@ -16,7 +16,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 MODULES = ["pyczmq", "pyczmq._core", "pyczmq.types", "pyczmq.zctx", "pyczmq.zsocket",
            "pyczmq.zsockopt", "pyczmq.zstr", "pyczmq.zframe", "pyczmq.zmsg", "pyczmq.zmq",
            "pyczmq.zloop", "pyczmq.zpoller", "pyczmq.zcert", "pyczmq.zcertstore", "pyczmq.zauth",
-           "pyczmq.zbeacon", "pyczmq._certfiles", "pyczmq.perf", "pyczmq.perf.cli", "pyczmq.perf.worker", "pyczmq.perf.native"]
+           "pyczmq.zbeacon", "pyczmq._certfiles", "pyczmq.perf", "pyczmq.perf.cli",
+           "pyczmq.perf.worker", "pyczmq.perf.native"]
 
 
 @pytest.mark.parametrize("name", MODULES)
