@@ -7,6 +7,7 @@
 # (re)opens its UDP sockets, so that setting is only changed while no Beacon
 # runs.
 
+import ipaddress as _ipaddress
 import socket as _socket_module
 import sys as _sys
 
@@ -67,7 +68,20 @@ cdef int _check_multicast_join(object family, str group, object index_or_address
     return 0
 
 
-cdef int _check_beacon_settings(bytes interface) except -1:
+cdef bint _check_numeric_ipv6(str what, str value, int port) except -1:
+    """Refuse an address CZMQ would fail to resolve (and assert): a numeric
+    IPv6 address, optionally with a %scope.  True if it is link-local."""
+    try:
+        found = _socket_module.getaddrinfo(
+            value, port, _socket_module.AF_INET6, _socket_module.SOCK_DGRAM,
+            _socket_module.IPPROTO_UDP, _socket_module.AI_NUMERICHOST | _socket_module.AI_V4MAPPED)
+    except (OSError, UnicodeError, ValueError):
+        raise ValueError("the %s %r is not a numeric IPv6 address this host can use"
+                         % (what, value)) from None
+    return _ipaddress.IPv6Address(found[0][4][0].split("%")[0]).is_link_local
+
+
+cdef int _check_beacon_settings(bytes interface, int port) except -1:
     """Refuse the process-wide settings zbeacon would assert on (CZMQ must
     have started: it reads them then)."""
     cdef str iface = interface.decode("utf-8", "replace")
@@ -81,18 +95,22 @@ cdef int _check_beacon_settings(bytes interface) except -1:
                              "zbeacon can not do both")
         multicast = (<bytes>zsys_ipv6_mcast_address()).decode("ascii", "replace")
         address = (<bytes>zsys_ipv6_address()).decode("ascii", "replace")
-        for what, value in (("IPv6 multicast address", multicast), ("IPv6 address", address)):
-            if value or what == "IPv6 multicast address":
-                try:
-                    _socket_module.inet_pton(_socket_module.AF_INET6, value.split("%")[0])
-                except OSError:
-                    raise ValueError("the %s %r is not a numeric IPv6 address"
-                                     % (what, value)) from None
-        if address and len(address) + 1 + len(interface) >= 1025:
-            raise ValueError("the IPv6 address and interface name are too long for zbeacon")
+        _check_numeric_ipv6("IPv6 multicast address (ZSYS_IPV6_MCAST_ADDRESS)", multicast, port)
+        # CZMQ's order: "*", an index "0"-"9", then ZSYS_IPV6_ADDRESS with a
+        # named interface, else the first running interface that matches.
+        explicit_address = bool(address and iface and iface != "*"
+                                and not (len(iface) == 1 and "0" <= iface <= "9"))
+        if explicit_address:
+            if len(address) + 1 + len(interface) >= 1025:
+                raise ValueError("the IPv6 address and interface name are too long for zbeacon")
+            if (_check_numeric_ipv6("IPv6 address (ZSYS_IPV6_ADDRESS)", address, port)
+                    and "%" not in address):
+                # CZMQ scopes a link-local address with the interface name.
+                _check_numeric_ipv6("IPv6 address (ZSYS_IPV6_ADDRESS) on interface %r" % iface,
+                                    "%s%%%s" % (address, iface), port)
         # Where CZMQ does not take the interface from its list of running
         # ones, it joins the group on whatever the name gives (0: routed).
-        if iface == "*" or (address and iface):
+        if iface == "*" or explicit_address:
             if iface != "*":
                 try:
                     index = _socket_module.if_nametoindex(iface)
@@ -161,7 +179,7 @@ cdef class Beacon(Actor):
         _zsys_context()         # CZMQ reads its ZSYS_* settings when it starts
         if interface is not None:
             _set_beacon_interface(interface)
-        _check_beacon_settings(<bytes>zsys_interface())
+        _check_beacon_settings(<bytes>zsys_interface(), port)
         _check_room_for_sockets(2, "start a Beacon")
         self._interval = 1000
         self._start(zbeacon, NULL, None)
