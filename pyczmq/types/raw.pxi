@@ -156,7 +156,10 @@ def proxy(Socket frontend not None, Socket backend not None, Socket capture=None
     control_in.bind(endpoint)
     control_out.connect(endpoint)
     ctx._proxies.append(control_out)
-    for sock in sockets:
+    # All busy: Context.destroy() from another thread must not close a socket
+    # under zmq_proxy (it sends TERMINATE instead); this thread closes the
+    # control pair when the proxy ends.
+    for sock in sockets + [control_in, control_out]:
         (<Socket>sock)._busy = True
     try:
         while True:
@@ -171,7 +174,7 @@ def proxy(Socket frontend not None, Socket backend not None, Socket capture=None
                 return _raise_zmq(err, "proxy")
             PyErr_CheckSignals()
     finally:
-        for sock in sockets:
+        for sock in sockets + [control_in, control_out]:
             (<Socket>sock)._busy = False
         if control_out in ctx._proxies:
             ctx._proxies.remove(control_out)
