@@ -1400,3 +1400,46 @@ def test_msg_copy_onto_itself_does_not_abort():
         print(zmq.msg_size(m) in (0, 4))
     """)
     assert out == "True\n"
+
+
+PROXY_AND_DESTROY = '''
+import threading
+import pyczmq
+from pyczmq import zmq
+for i in range(%d):
+    ctx = pyczmq.Context()
+    endpoint = "inproc://proxy-%%d" %% i
+    frontend, backend = zmq.socket(ctx, zmq.PULL), zmq.socket(ctx, zmq.PUSH)
+    zmq.bind(frontend, endpoint + "-front")
+    zmq.bind(backend, endpoint + "-back")
+    def device():
+        try:
+            zmq.proxy(frontend, backend)
+        finally:
+            zmq.close(frontend)
+            zmq.close(backend)
+    thread = threading.Thread(target=device)
+    thread.start()
+    source, sink = zmq.socket(ctx, zmq.PUSH), zmq.socket(ctx, zmq.PULL)
+    zmq.connect(source, endpoint + "-front")
+    zmq.connect(sink, endpoint + "-back")
+    zmq.send(source, b"x")
+    assert zmq.recv(sink) == b"x"
+    ctx.destroy()               # at once, from this thread, while the proxy runs
+    thread.join(10)
+    assert not thread.is_alive(), "the proxy did not end"
+print("ok")
+'''
+
+
+def test_destroying_the_context_under_a_running_proxy_never_crashes():
+    # Regression: destroy() closed the proxy's control socket under
+    # zmq_proxy_steerable (libzmq then asserted or crashed, mostly under
+    # load).  Several processes at once make the race likely.
+    import sys
+    processes = [subprocess.Popen([sys.executable, "-c", PROXY_AND_DESTROY % 1500],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(3)]
+    outcomes = [process.communicate(timeout=120) + (process.returncode,)
+                for process in processes]
+    assert outcomes == [("ok\n", "", 0)] * 3
