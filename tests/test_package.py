@@ -3,6 +3,7 @@ here with "undefined symbol"), the .pxd files ship, and the build stops with
 one clear line when CZMQ is missing."""
 
 import importlib
+import json
 import os
 import pathlib
 import subprocess
@@ -71,3 +72,23 @@ def test_build_with_a_wrong_prefix_says_so(tmp_path):
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1, result.stderr
     assert "has no include/czmq.h" in result.stderr
+
+
+def test_the_main_job_runs_and_builds_its_c_reference(tmp_path):
+    # A tiny run of the throughput table (python -m pyczmq.perf): the C
+    # reference is compiled from pyczmq/perf/zmqperf.c, which must ship.
+    assert (ROOT / "pyczmq" / "perf" / "zmqperf.c").is_file()
+    results = tmp_path / "perf.json"
+    run = subprocess.run(
+        [sys.executable, "-m", "pyczmq.perf", "--quick", "--scale", "0.01", "--transports",
+         "inproc", "--sizes", "64", "--parts", "2", "--contestants", "c,pyczmq,pyczmq-frames",
+         "--json", str(results)],
+        capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "PUSH/PULL throughput" in run.stdout and "REQ/REP latency" in run.stdout
+    table = json.loads(results.read_text())
+    assert table["missing"] == {}
+    assert {row["pattern"] for row in table["rows"]} == {"push-pull", "req-rep"}
+    for row in table["rows"]:
+        assert set(row["results"]) == {"c", "pyczmq", "pyczmq-frames"}
+        assert all(result["seconds"] for result in row["results"].values())
