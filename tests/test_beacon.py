@@ -131,6 +131,11 @@ class Peer:
             pytest.fail("exit %d in %r\nit printed:\n%s\nstderr:\n%s" % (
                 self.process.returncode, self.host, "\n".join(self.seen), stderr), pytrace=False)
 
+    def stop(self):
+        """Tell a program that waits for STOP to end, and finish()."""
+        self.tell("STOP")
+        self.finish()
+
     def kill(self):
         """End the program if it still runs, and close the pipes to it."""
         if self.process.poll() is None:
@@ -258,8 +263,7 @@ def test_a_subscription_prefix_filters(three_hosts, peers):
     assert listener.value("GAMMA") == []
     listener.finish()
     for peer in (alpha, beta):
-        peer.tell("STOP")
-        peer.finish()
+        peer.stop()
 
 
 def test_silence_stops_delivery_and_publish_resumes_it(three_hosts, peers):
@@ -288,8 +292,7 @@ def test_silence_stops_delivery_and_publish_resumes_it(three_hosts, peers):
     receiver.tell("RESUMED")
     assert receiver.value("AGAIN") == (sender_host.address, b"on air")
     receiver.finish()
-    sender.tell("STOP")
-    sender.finish()
+    sender.stop()
 
 
 def test_unsubscribe_stops_reception_and_subscribe_restarts_it(three_hosts, peers):
@@ -318,8 +321,7 @@ def test_unsubscribe_stops_reception_and_subscribe_restarts_it(three_hosts, peer
     assert receiver.value("AFTER") is None
     assert receiver.value("AGAIN") == (sender_host.address, b"still here")
     receiver.finish()
-    sender.tell("STOP")
-    sender.finish()
+    sender.stop()
 
 
 def test_set_interval_changes_the_rate_of_the_beacon_being_published(three_hosts, peers):
@@ -345,8 +347,7 @@ def test_set_interval_changes_the_rate_of_the_beacon_being_published(three_hosts
     receiver.tell("SLOWED")
     assert 1 <= receiver.value("SLOW") <= 6
     receiver.finish()
-    sender.tell("STOP")
-    sender.finish()
+    sender.stop()
 
 
 def test_any_bytes_up_to_255_arrive_intact(three_hosts, peers):
@@ -388,8 +389,7 @@ def test_any_bytes_up_to_255_arrive_intact(three_hosts, peers):
         assert receiver.value("GOT") == (sender_host.address, data)
     assert "256 bytes" in sender.expect("TOO_LONG")
     assert "256 bytes" in sender.expect("TOO_LONG_STR")
-    sender.tell("STOP")
-    sender.finish()
+    sender.stop()
     receiver.finish()
 
 
@@ -484,8 +484,7 @@ def test_the_socket_is_pollable_with_poller_and_loop_and_refuses_sends(three_hos
     assert "ActorPipe of a Beacon" in receiver.expect("REPR")
     assert "destroyed" in receiver.expect("CLOSED")
     receiver.finish()
-    sender.tell("STOP")
-    sender.finish()
+    sender.stop()
 
 
 def test_every_zbeacon_function_of_the_seed(three_hosts, peers):
@@ -523,8 +522,7 @@ def test_every_zbeacon_function_of_the_seed(three_hosts, peers):
     assert receiver.value("AFTER") is None
     assert receiver.value("DESTROYED") is True
     receiver.finish()
-    sender.tell("STOP")
-    sender.finish()
+    sender.stop()
 
 
 def test_a_dropped_beacon_stops_broadcasting(three_hosts, peers):
@@ -565,8 +563,7 @@ def test_a_dropped_beacon_stops_broadcasting(three_hosts, peers):
         if data == b"first":
             sender.tell("NEXT")
     receiver.finish()
-    sender.tell("STOP")
-    sender.finish()
+    sender.stop()
 
 
 # -- interfaces and CZMQ's settings -------------------------------------------------------------
@@ -611,8 +608,7 @@ def test_the_interface_can_be_chosen_by_name_address_index_or_environment(lab, p
                 assert heard == [(address, b"router")], (arguments, env)
             else:
                 assert heard == [], (arguments, env)
-        sender.tell("STOP")
-        sender.finish()
+        sender.stop()
     for listener in listeners.values():
         listener.finish()
 
@@ -690,8 +686,7 @@ def test_ipv4_multicast_beacons_need_interface_star(lab, peers):
     sender = publisher(peers, sender_host, port, b"multicast", env=env, interface="*")
     assert receiver.value("GOT") == (sender_host.address, b"multicast")
     receiver.finish()
-    sender.tell("STOP")
-    sender.finish()
+    sender.stop()
 
 
 def test_ipv6_beacons_between_hosts(lab, peers):
@@ -735,8 +730,7 @@ def test_ipv6_beacons_between_hosts(lab, peers):
     assert sender_address.startswith("fe80::") and sender_address != receiver_address
     assert receiver.value("GOT") == (sender_address, b"over IPv6")
     receiver.finish()
-    sender.tell("STOP")
-    sender.finish()
+    sender.stop()
 
 
 def test_settings_czmq_would_abort_on_raise_instead(three_hosts):
@@ -954,8 +948,7 @@ def test_a_forked_child_leaves_the_parents_beacon_alone(three_hosts, peers):
     receiver.tell("FORKED")
     assert receiver.value("GOT") == (sender_host.address, b"after fork")
     receiver.finish()
-    sender.tell("STOP")
-    sender.finish()
+    sender.stop()
 
 
 def test_beacons_do_not_leak_memory_threads_or_descriptors(three_hosts):
