@@ -70,6 +70,29 @@ def run_python(code, timeout=60, env=None, **kwargs):
                           text=True, timeout=timeout, env=environment, **kwargs)
 
 
+PROBE_LOOP = """
+probes = %r
+for expected, code in probes:
+    try:
+        exec(code)
+    except Exception as error:
+        if expected is None or not isinstance(error, eval(expected)):
+            print("FAIL %%s: raised %%s: %%s" %% (code, type(error).__name__, error))
+    else:
+        if expected is not None:
+            print("FAIL %%s: did not raise %%s" %% (code, expected))
+"""
+
+
+def run_probes(setup, probes, teardown=""):
+    """Run `setup`, then each probe, then `teardown` in a fresh interpreter.
+
+    A probe is (exception name or None, code): code that raises anything
+    else, or does not raise the exception, prints a FAIL line; the child
+    prints "survived" at its end.  Returns the CompletedProcess."""
+    return run_python(setup + PROBE_LOOP % (probes,) + teardown + "print('survived')\n")
+
+
 def assert_clean_run(result):
     """The subprocess exited 0 and printed nothing on stderr."""
     assert result.returncode == 0, "exit %d\nstdout:\n%s\nstderr:\n%s" % (

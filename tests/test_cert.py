@@ -21,7 +21,7 @@ import pytest
 from pyczmq import Cert, CertStore, ClosedError, _certfiles, zcert, zcertstore
 from pyczmq.zmq import curve_keypair, z85_decode, z85_encode
 
-from conftest import assert_clean_run, run_python
+from conftest import assert_clean_run, run_probes, run_python
 
 # libzmq's test vectors (the server key pair of its CURVE tests).
 PUBLIC = "Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID"
@@ -1475,18 +1475,7 @@ PROBES = {
 @pytest.mark.parametrize("group", sorted(PROBES))
 def test_bad_input_raises_and_never_aborts(group):
     """Each probe raises its exception (or none) and the child exits cleanly."""
-    result = run_python(PROBE_SETUP + """
-probes = %r
-for expected, code in probes:
-    try:
-        exec(code)
-    except Exception as error:
-        if expected is None or not isinstance(error, eval(expected)):
-            print("FAIL %%s: raised %%s: %%s" %% (code, type(error).__name__, error))
-    else:
-        if expected is not None:
-            print("FAIL %%s: did not raise %%s" %% (code, expected))
-""" % (PROBES[group],) + PROBE_TEARDOWN + "print('survived')\n")
+    result = run_probes(PROBE_SETUP, PROBES[group], PROBE_TEARDOWN)
     assert_clean_run(result)
     assert result.stdout == "survived\n"
 
