@@ -98,7 +98,6 @@ def echo_messages(Socket sock not None, long count):
     cdef size_t received = 0
     cdef long index
     cdef int error = 0
-    cdef char *data
     zmq_msg_init(&msg)
     sock.begin_nogil()
     try:

@@ -33,10 +33,6 @@ TIMEOUT = 300
 _endpoints = itertools.count()
 
 
-class Unavailable(Exception):
-    """A contestant that can not run here (the reason is its message)."""
-
-
 def _command(contestant, programs):
     if contestant == "c":
         return [str(programs["c"])]
@@ -105,7 +101,7 @@ def measure(contestants, transports, sizes, parts_list, repeat, scale, latency=T
     programs, missing = _prepare(contestants)
     present = [name for name in contestants if name not in missing]
     env = dict(os.environ)
-    if "cython" in programs and programs["cython"] is not None:
+    if programs.get("cython"):
         env["PYCZMQ_PERF_CYTHON_PATH"] = str(programs["cython"])
     workloads = []
     if throughput:
@@ -116,8 +112,8 @@ def measure(contestants, transports, sizes, parts_list, repeat, scale, latency=T
     for pattern, transport, size, parts in workloads:
         counts = THROUGHPUT_COUNT if pattern == "push-pull" else LATENCY_COUNT
         base = counts.get(size, max(10, 128_000_000 // max(size, 64)))
-        count = {name: max(10, int(base * scale * (SHARE.get(name, 1) if pattern == "push-pull"
-                                                    and size < 65536 else 1)))
+        shared = pattern == "push-pull" and size < 65536      # the slower ones run fewer
+        count = {name: max(10, int(base * scale * (SHARE.get(name, 1) if shared else 1)))
                  for name in present}
         runs = {name: [] for name in present}
         errors = {}

@@ -9,6 +9,7 @@ import pathlib
 import shutil
 import subprocess
 import sys
+import tempfile
 
 HERE = pathlib.Path(__file__).resolve().parent
 EXAMPLE = HERE.parent.parent / "examples" / "cython_throughput"
@@ -19,6 +20,11 @@ def cache_dir():
     folder = pathlib.Path(root) / "pyczmq-perf"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def _last_line(result):
+    """The last line a failed build printed (or nothing)."""
+    return " ".join((result.stderr or result.stdout).strip().splitlines()[-1:])
 
 
 def _digest(*paths):
@@ -42,10 +48,14 @@ def build_c():
                                capture_output=True, text=True).stdout.split()
     except (OSError, subprocess.CalledProcessError):
         flags = ["-lzmq"]
-    result = subprocess.run([compiler, "-O2", "-o", str(target), str(source)] + flags + ["-lpthread"],
-                            capture_output=True, text=True)
+    # Built under a name of its own, then renamed: another run may build at once.
+    building = target.with_name("%s.%d" % (target.name, os.getpid()))
+    result = subprocess.run([compiler, "-O2", "-o", str(building), str(source)] + flags
+                            + ["-lpthread"], capture_output=True, text=True)
     if result.returncode != 0:
-        return None, "zmqperf.c did not compile: " + result.stderr.strip().splitlines()[-1]
+        building.unlink(missing_ok=True)
+        return None, "zmqperf.c did not compile: " + _last_line(result)
+    os.replace(building, target)
     return target, None
 
 
@@ -54,17 +64,26 @@ def build_cython_example():
     if not (EXAMPLE / "cython_throughput.pyx").exists():
         return None, "examples/cython_throughput is not here (run from a source checkout)"
     import pyczmq
+    package = pathlib.Path(pyczmq.__file__).parent
+    # Every declaration the example cimports, through pyczmq/__init__.pxd.
     key = _digest(EXAMPLE / "cython_throughput.pyx", EXAMPLE / "setup.py",
-                  pathlib.Path(pyczmq.__file__).parent / "types" / "socket.pxd")
+                  *sorted(package.rglob("*.pxd")))
     target = cache_dir() / ("cython-" + key)
     if list(target.glob("cython_throughput*.so")):
         return target, None
-    shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(EXAMPLE, target)
-    result = subprocess.run([sys.executable, "setup.py", "build_ext", "--inplace"], cwd=target,
+    building = pathlib.Path(tempfile.mkdtemp(prefix=target.name + ".", dir=cache_dir()))
+    shutil.copytree(EXAMPLE, building, dirs_exist_ok=True)
+    result = subprocess.run([sys.executable, "setup.py", "build_ext", "--inplace"], cwd=building,
                             capture_output=True, text=True)
     if result.returncode != 0:
-        shutil.rmtree(target, ignore_errors=True)
-        tail = (result.stderr or result.stdout).strip().splitlines()[-1:]
-        return None, "the Cython example did not build: %s" % " ".join(tail)
+        shutil.rmtree(building, ignore_errors=True)
+        return None, "the Cython example did not build: " + _last_line(result)
+    try:
+        os.rename(building, target)         # atomic; fails if the folder is there
+    except OSError:
+        if list(target.glob("cython_throughput*.so")):
+            shutil.rmtree(building, ignore_errors=True)     # another run built it first
+        else:
+            shutil.rmtree(target, ignore_errors=True)       # a stale, unfinished one
+            os.rename(building, target)
     return target, None

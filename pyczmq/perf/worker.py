@@ -27,8 +27,45 @@ import time
 HWM = 100000            # as zmqperf.c: the same queues for every implementation
 
 
-class Pyczmq:
+class CopyingLoops:
+    """The timed loops of a bytes API: send/recv copy the data.  RECV names
+    the single-part receive method (looked up once, before the loop)."""
+
+    RECV = "recv"
+
+    def send(self, sock, count, size, parts):
+        payload = b"\0" * size
+        if parts == 1:
+            send = sock.send
+            for _ in range(count):
+                send(payload)
+        else:
+            message, send = [payload] * parts, sock.send_multipart
+            for _ in range(count):
+                send(message)
+
+    def receive(self, sock, count, parts):
+        recv = getattr(sock, self.RECV) if parts == 1 else sock.recv_multipart
+        for _ in range(count):
+            recv()
+
+    def echo(self, sock, count):
+        send, recv = sock.send, getattr(sock, self.RECV)
+        for _ in range(count):
+            send(recv())
+
+    def round_trips(self, sock, count, size):
+        payload = b"\0" * size
+        send, recv = sock.send, getattr(sock, self.RECV)
+        for _ in range(count):
+            send(payload)
+            recv()
+
+
+class Pyczmq(CopyingLoops):
     """pyczmq's bytes API."""
+
+    RECV = "recv_bytes"
 
     def __init__(self):
         import pyczmq
@@ -47,34 +84,6 @@ class Pyczmq:
 
     def last_endpoint(self, sock):
         return sock.last_endpoint
-
-    def send(self, sock, count, size, parts):
-        payload = b"\0" * size
-        if parts == 1:
-            send = sock.send
-            for _ in range(count):
-                send(payload)
-        else:
-            message, send = [payload] * parts, sock.send_multipart
-            for _ in range(count):
-                send(message)
-
-    def receive(self, sock, count, parts):
-        recv = sock.recv_bytes if parts == 1 else sock.recv_multipart
-        for _ in range(count):
-            recv()
-
-    def echo(self, sock, count):
-        send, recv = sock.send, sock.recv_bytes
-        for _ in range(count):
-            send(recv())
-
-    def round_trips(self, sock, count, size):
-        payload = b"\0" * size
-        send, recv = sock.send, sock.recv_bytes
-        for _ in range(count):
-            send(payload)
-            recv()
 
     def close(self):
         self.ctx.destroy()
@@ -136,7 +145,7 @@ class Cython(Pyczmq):
         self.loops.round_trips(sock, count, size)
 
 
-class Pyzmq:
+class Pyzmq(CopyingLoops):
     """pyzmq, copying send/recv as most of its users write it."""
 
     def __init__(self):
@@ -156,34 +165,6 @@ class Pyzmq:
 
     def last_endpoint(self, sock):
         return sock.last_endpoint.decode()
-
-    def send(self, sock, count, size, parts):
-        payload = b"\0" * size
-        if parts == 1:
-            send = sock.send
-            for _ in range(count):
-                send(payload)
-        else:
-            message, send = [payload] * parts, sock.send_multipart
-            for _ in range(count):
-                send(message)
-
-    def receive(self, sock, count, parts):
-        recv = sock.recv if parts == 1 else sock.recv_multipart
-        for _ in range(count):
-            recv()
-
-    def echo(self, sock, count):
-        send, recv = sock.send, sock.recv
-        for _ in range(count):
-            send(recv())
-
-    def round_trips(self, sock, count, size):
-        payload = b"\0" * size
-        send, recv = sock.send, sock.recv
-        for _ in range(count):
-            send(payload)
-            recv()
 
     def close(self):
         self.ctx.destroy()          # each socket's linger (-1): deliver everything
