@@ -36,8 +36,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 VENV="$ROOT/.venv"
-if [ ! -x "$VENV/bin/python" ]; then
-    "$PYTHON" -m venv "$VENV"
+if ! "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then
+    "$PYTHON" -m venv --clear "$VENV"       # missing, or made without pip: (re)made
 fi
 VENV_PYTHON="$VENV/bin/python"
 "$VENV_PYTHON" -m pip install -q --disable-pip-version-check -e "$ROOT[${PYCZMQ_EXTRAS:-test}]"

@@ -45,10 +45,8 @@ def example(tmp_path_factory):
         sys.modules.pop("cython_throughput", None)
 
 
-def test_push_pull_without_the_gil(example, ctx, inproc):
-    pull, push = ctx.socket("PULL"), ctx.socket("PUSH")
-    pull.bind(inproc)
-    push.connect(inproc)
+def test_push_pull_without_the_gil(example, push_pull):
+    push, pull = push_pull
     sender = threading.Thread(target=example.send_messages, args=(push, 100_000, 64, 2))
     sender.start()
     assert example.receive_messages(pull, 100_000) == 100_000 * 64 * 2
@@ -67,10 +65,8 @@ def test_request_reply_without_the_gil(example, ctx, inproc):
     echo.join()
 
 
-def test_the_socket_is_reserved_during_a_nogil_loop(example, ctx, inproc):
-    pull, push = ctx.socket("PULL"), ctx.socket("PUSH")
-    pull.bind(inproc)
-    push.connect(inproc)
+def test_the_socket_is_reserved_during_a_nogil_loop(example, push_pull):
+    push, pull = push_pull
     receiver = threading.Thread(target=example.receive_messages, args=(pull, 1))
     receiver.start()
     deadline = time.monotonic() + 5
