@@ -7,12 +7,10 @@ send functions return 0 or -1 as in the seed.
 
 from pyczmq._core cimport Socket, decode_text
 from pyczmq._core import ClosedError, ZMQError
+from pyczmq.includes.libzmq cimport ZMQ_DONTWAIT as DONTWAIT, ZMQ_SNDMORE as SNDMORE
 
 cdef extern from "Python.h":
     const char *PyUnicode_AsUTF8AndSize(object text, Py_ssize_t *size) except NULL
-
-cdef int SNDMORE = 2        # ZMQ_SNDMORE
-cdef int DONTWAIT = 1       # ZMQ_DONTWAIT
 
 __all__ = ["recv", "recv_nowait", "recvx", "send", "sendm", "sendx"]
 
@@ -34,13 +32,12 @@ cdef int _send(Socket sock, object string, int flags) except -2:
 
 def recv(Socket sock not None):
     """Receive one message part as str."""
-    return decode_text(sock.recv_bytes_c(0))
+    return sock.recv_text_c(0)
 
 
 def recv_nowait(Socket sock not None):
     """Receive one message part as str, or None if nothing is waiting."""
-    data = sock.recv_bytes_c(DONTWAIT)
-    return None if data is None else decode_text(data)
+    return sock.recv_text_c(DONTWAIT)
 
 
 def send(Socket sock not None, string):

@@ -31,6 +31,7 @@ cdef class Socket(SocketOptions):
     cdef int _send_data(self, const void *data, size_t size, int flags) except -1
     cdef int send_buffer(self, const void *data, size_t size, int flags) except -1
     cdef bytes recv_bytes_c(self, int flags)
+    cdef str recv_text_c(self, int flags)
     # Loops without the GIL: reserve the socket with begin_nogil() (GIL held),
     # call send_nogil()/recv_nogil() in the loop, then end_nogil().
     cdef int begin_nogil(self) except -1

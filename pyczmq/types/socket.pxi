@@ -543,10 +543,22 @@ cdef class Socket(SocketOptions):
         self._check()
         zmq_msg_init(&msg)
         try:
-            if zmq_msg_recv(&msg, self._c_handle, ZMQ_DONTWAIT) < 0 \
-                    and not self._recv_part(&msg, flags, True):
+            if not self._recv_part(&msg, flags, True):
                 return None
             return _bytes_of(&msg)
+        finally:
+            zmq_msg_close(&msg)
+
+    cdef str recv_text_c(self, int flags):
+        """Receive one part as str (UTF-8, other bytes as surrogates), decoded
+        straight from the message; None as recv_bytes_c()."""
+        cdef zmq_msg_t msg
+        self._check()
+        zmq_msg_init(&msg)
+        try:
+            if not self._recv_part(&msg, flags, True):
+                return None
+            return _decode(<const char *>zmq_msg_data(&msg), zmq_msg_size(&msg))
         finally:
             zmq_msg_close(&msg)
 
@@ -625,13 +637,11 @@ cdef class Socket(SocketOptions):
     def recv(self):
         """Receive one message part as str (UTF-8; other bytes are kept as
         surrogates, so nothing is lost)."""
-        data = self.recv_bytes_c(0)
-        return _decode(data, len(data))
+        return self.recv_text_c(0)
 
     def recv_nowait(self):
         """Like recv(), but return None at once when nothing is waiting."""
-        data = self.recv_bytes_c(ZMQ_DONTWAIT)
-        return None if data is None else _decode(data, len(data))
+        return self.recv_text_c(ZMQ_DONTWAIT)
 
     def send_multipart(self, parts, int flags=0):
         """Send a sequence of str/bytes/buffers as one multipart message.
@@ -780,8 +790,7 @@ cdef class Socket(SocketOptions):
         self._check()
         zmq_msg_init(&msg)
         try:
-            if zmq_msg_recv(&msg, self._c_handle, ZMQ_DONTWAIT) < 0 \
-                    and not self._recv_part(&msg, ZMQ_DONTWAIT if nowait else 0, True):
+            if not self._recv_part(&msg, ZMQ_DONTWAIT if nowait else 0, True):
                 return None
             return _owned_frame(_zframe_from_msg(&msg), False)
         finally:
@@ -832,15 +841,9 @@ cdef class Socket(SocketOptions):
                     zmsg_prepend(msg, &frame)
                     raise
                 zmq_msg_close(&part)
-                if view is not None:
-                    del message._borrowed[<size_t>frame]
-                    view._c_frame = NULL
-                    view._state = FRAME_RELEASED
-                    view._owner = None
-                    if view._exports:               # (a view may be taken while we wait)
-                        view._c_pinned = frame
-                        frame = NULL
-                _free_zframe(&frame)
+                # Its view keeps the zframe while memoryviews (maybe taken
+                # while we waited) point into it.
+                message._discard(frame)
         except BaseException:
             message._c_msg = msg
             message._gone_reason = None
