@@ -487,6 +487,35 @@ def test_the_socket_is_pollable_with_poller_and_loop_and_refuses_sends(three_hos
     sender.stop()
 
 
+def test_the_pipe_can_not_be_rewired_or_proxied(three_hosts):
+    # zmq.proxy would forward one beacon's pipe into another's as commands
+    # (zbeacon asserts on an unknown one); the base class's bind and friends,
+    # which zsocket calls, are refused as well.
+    out = run_in(three_hosts[0], '''
+        import errno
+        from pyczmq import Socket, zmq, zsocket
+        first, second = Beacon(%d), Beacon(%d)
+        calls = [lambda: zmq.proxy(first.socket, second.socket),
+                 lambda: zmq.proxy(first.socket, first.socket),
+                 lambda: Socket.bind(first.socket, "inproc://pipe-x"),
+                 lambda: Socket.connect(first.socket, "inproc://pipe-x"),
+                 lambda: Socket.unbind(first.socket, "inproc://pipe-x"),
+                 lambda: Socket.disconnect(first.socket, "inproc://pipe-x")]
+        for call in calls:
+            try:
+                call()
+            except ZMQError as error:
+                say("REFUSED", error.errno == errno.ENOTSUP)
+        say("ZSOCKET", zsocket.bind(first.socket, "inproc://pipe-y"),
+            zsocket.connect(first.socket, "inproc://pipe-y"))
+        first.publish(b"still fine")
+        first.destroy()
+        second.destroy()
+        say("OK")
+    ''' % (next(PORTS), next(PORTS)))
+    assert out.splitlines() == ["REFUSED True"] * 6 + ["ZSOCKET -1 -1", "OK"]
+
+
 def test_every_zbeacon_function_of_the_seed(three_hosts, peers):
     sender_host, receiver_host, _ = three_hosts
     port = next(PORTS)

@@ -79,6 +79,9 @@ cdef class ActorPipe(Socket):
     cdef void _close_handle(self) noexcept:
         self._c_handle = NULL           # zactor_destroy() closes it
 
+    cdef int _check_writable(self) except -1:
+        return _refuse_send(self)
+
     cdef int _send_part(self, zmq_msg_t *msg, int flags) except -1:
         return _refuse_send(self)
 
@@ -102,14 +105,6 @@ cdef class ActorPipe(Socket):
         _refuse_send(self)
 
     def send_multipart(self, parts, int flags=0):
-        """Refused: the actor owns this pipe."""
-        _refuse_send(self)
-
-    def bind(self, endpoint):
-        """Refused: the actor owns this pipe."""
-        _refuse_send(self)
-
-    def connect(self, endpoint):
         """Refused: the actor owns this pipe."""
         _refuse_send(self)
 

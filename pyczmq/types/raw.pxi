@@ -147,6 +147,7 @@ def proxy(Socket frontend not None, Socket backend not None, Socket capture=None
     sockets = [frontend, backend] + ([capture] if capture is not None else [])
     for sock in sockets:
         (<Socket>sock)._check()
+        (<Socket>sock)._check_writable()      # the proxy sends on all of them
         if (<Socket>sock).ctx is not ctx:
             raise ValueError("proxy sockets must belong to one Context")
     # A control socket stops the proxy when the Context is destroyed.

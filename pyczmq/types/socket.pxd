@@ -18,6 +18,7 @@ cdef class Socket(SocketOptions):
     cdef object __weakref__
 
     cdef int _check(self) except -1
+    cdef int _check_writable(self) except -1
     cdef int _raise_unusable(self) except -1
     cdef void _close_handle(self) noexcept
     cdef int _watch(self, object watcher) except -1

@@ -189,6 +189,12 @@ cdef class Socket(SocketOptions):
             return self._raise_unusable()
         return 0
 
+    cdef int _check_writable(self) except -1:
+        """Raise unless the application may send on this socket and change its
+        endpoints (not on an actor's pipe).  The send paths that are
+        overridden need no call: this is for bind/connect and zmq_proxy."""
+        return 0
+
     cdef int _raise_unusable(self) except -1:
         if self._c_handle == NULL:
             raise ClosedError("Socket is closed (%s)" % self._closed_reason, ENOTSOCK)
@@ -311,6 +317,7 @@ cdef class Socket(SocketOptions):
         cdef int rc = -1, err = 0, use_fd = -1
         cdef size_t size = sizeof(int)
         self._check()
+        self._check_writable()
         text = address.decode("utf-8")
         if text.startswith(("tcp://", "ipc://")):
             # The descriptor may have been closed or reused since it was set.
@@ -365,6 +372,7 @@ cdef class Socket(SocketOptions):
         """Stop listening on `endpoint` (as given to bind(), or as resolved)."""
         cdef bytes address = _endpoint_bytes(endpoint)
         self._check()
+        self._check_writable()
         text = address.decode("utf-8")
         for entry in self._binds:
             if text in entry:
@@ -380,6 +388,7 @@ cdef class Socket(SocketOptions):
         """Connect to `endpoint` (e.g. ``tcp://127.0.0.1:5555``, ``inproc://name``)."""
         cdef bytes address = _endpoint_bytes(endpoint)
         self._check()
+        self._check_writable()
         if _zauth_owner != NULL and self._zsys and address == b"inproc://zeromq.zap.01":
             raise ValueError("inproc://zeromq.zap.01 is the running Auth's ZAP endpoint: only "
                              "libzmq may send to it (zauth trusts every request to be valid)")
@@ -391,6 +400,7 @@ cdef class Socket(SocketOptions):
         """Disconnect from an endpoint given to connect()."""
         cdef bytes address = _endpoint_bytes(endpoint)
         self._check()
+        self._check_writable()
         if zmq_disconnect(self._c_handle, address) != 0:
             _raise_last("disconnect from %r" % (endpoint,))
         text = address.decode("utf-8")
