@@ -298,6 +298,18 @@ def test_set_tolerant_keeps_polling_an_fd_in_error(loop, tolerant):
     assert errors == ([True] * 3 if tolerant else [True])
 
 
+def test_set_tolerant_of_a_closed_socket_raises(loop, pair):
+    """A closed socket's item raises ClosedError (zloop would match its NULL
+    socket by fd -1, that is every socket poller of the loop)."""
+    a, b = pair
+    item = pollitem(socket=b, events=POLLIN)
+    b.close()
+    with pytest.raises(pyczmq.ClosedError):
+        loop.set_tolerant(item)
+    with pytest.raises(pyczmq.ClosedError):
+        loop.reader_set_tolerant(b)
+
+
 def test_raw_libzmq_socket_polls_next_to_a_czmq_socket(loop, pair):
     """A socket of an own libzmq context (pyczmq.zmq.socket) works in Loop.poller beside a CZMQ
     one."""

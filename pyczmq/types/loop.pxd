@@ -44,6 +44,7 @@ cdef class Loop:
     cdef void _sockets_busy(self, bint busy) noexcept
     cdef int _end_items(self, void *socket, int fd) except -1
     cdef int _forget(self, Socket sock) except -1
+    cdef int _set_tolerant(self, Socket sock, int fd) except -1
     cdef _Handler _register(self, HandlerKind kind, handler, arg, target)
     cdef int _add_item(self, _Handler registration, Socket sock, int fd, short events) except -1
     cdef int _check_ticket(self, Ticket ticket) except -1

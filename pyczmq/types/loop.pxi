@@ -186,20 +186,26 @@ cdef class Loop:
         sock._check()
         self._add_item(self._register(HANDLE_READER, handler, arg, sock), sock, 0, ZMQ_POLLIN)
 
+    cdef int _set_tolerant(self, Socket sock, int fd) except -1:
+        """zloop_poller_set_tolerant() for a usable socket, or else for `fd`
+        (zloop matches on the fd when the socket is NULL)."""
+        cdef zmq_pollitem_t item
+        self._check()
+        if sock is not None:
+            sock._check()
+        item.socket = sock._c_handle if sock is not None else NULL
+        item.fd = fd if sock is None else -1
+        zloop_poller_set_tolerant(self._c_loop, &item)
+        return 0
+
     def reader_end(self, Socket sock not None):
         """Stop calling the handlers of `sock` (its pollers too, as zloop does)."""
         self._check()
-        if sock._c_handle != NULL:
-            self._end_items(sock._c_handle, 0)
+        self._forget(sock)
 
     def reader_set_tolerant(self, Socket sock not None):
         """Keep calling `sock`'s handlers after errors (zloop drops them otherwise)."""
-        cdef zmq_pollitem_t item
-        self._check()
-        sock._check()
-        item.socket = sock._c_handle
-        item.fd = -1
-        zloop_poller_set_tolerant(self._c_loop, &item)
+        self._set_tolerant(sock, -1)
 
     def poller(self, Pollitem item not None, handler, arg=None):
         """Call ``handler(loop, item, arg)`` when the item's socket or file
@@ -216,17 +222,12 @@ cdef class Loop:
         self._check()
         if sock is None:
             self._end_items(NULL, item.fd)
-        elif sock._c_handle != NULL:
-            self._end_items(sock._c_handle, 0)
+        else:
+            self._forget(sock)
 
     def set_tolerant(self, Pollitem item not None):
         """Keep polling the item's socket or fd after errors."""
-        cdef zmq_pollitem_t c_item
-        cdef Socket sock = item.socket
-        self._check()
-        c_item.socket = sock._c_handle if sock is not None else NULL
-        c_item.fd = item.fd if sock is None else -1
-        zloop_poller_set_tolerant(self._c_loop, &c_item)
+        self._set_tolerant(item.socket, item.fd)
 
     # -- timers -------------------------------------------------------------------
 
