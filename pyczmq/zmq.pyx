@@ -549,7 +549,11 @@ def msg_send(Msg msg not None, Socket sock not None, int flags=0):
     _check_flags(flags, _SEND_FLAGS, "msg_send")
     msg._check_unexported("send")
     sock._check()
-    sock._send_part(&msg._c_msg, flags)
+    msg._busy = True
+    try:
+        sock._send_part(&msg._c_msg, flags)
+    finally:
+        msg._busy = False
     return size
 
 
@@ -559,7 +563,12 @@ def msg_recv(Msg msg not None, Socket sock not None, int flags=0):
     _check_flags(flags, C.ZMQ_DONTWAIT, "msg_recv")
     msg._check_unexported("receive into")
     sock._check()
-    if not sock._recv_part(&msg._c_msg, flags, True):
+    msg._busy = True
+    try:
+        received = sock._recv_part(&msg._c_msg, flags, True)
+    finally:
+        msg._busy = False
+    if not received:
         raise Again(_errno.EAGAIN, "msg_recv: nothing to receive")
     return C.zmq_msg_size(&msg._c_msg)
 
@@ -585,6 +594,7 @@ def msg_copy(Msg dest not None, Msg src not None):
     if dest is src:
         return 0                    # (libzmq would close it before copying it)
     dest._check_unexported("copy into")
+    src._check_idle()
     if src._exports and C.zmq_msg_get(&src._c_msg, C.ZMQ_SHARED) != 1:
         raise BufferError("can not share a message's data while writable memoryviews of it exist")
     if C.zmq_msg_copy(&dest._c_msg, &src._c_msg) != 0:

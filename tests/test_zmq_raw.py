@@ -1433,3 +1433,34 @@ def test_destroying_the_context_under_a_running_proxy_never_crashes():
     outcomes = [process.communicate(timeout=120) + (process.returncode,)
                 for process in processes]
     assert outcomes == [("ok\n", "", 0)] * 3
+
+
+def test_a_msg_being_received_into_is_left_alone_by_other_threads(pair):
+    # The receive replaces the message's data with the GIL released: a view
+    # or a read taken meanwhile would point at freed memory.
+    a, b = pair
+    msg = zmq.msg_init()
+    received = []
+    waiter = threading.Thread(target=lambda: received.append(zmq.msg_recv(msg, b)))
+    waiter.start()
+    deadline = time.monotonic() + 5
+    while not msg_is_busy(msg) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    with pytest.raises(BufferError):
+        memoryview(msg)
+    for call in (msg.bytes, lambda: zmq.msg_close(msg), lambda: zmq.msg_copy(zmq.msg_init(), msg),
+                 lambda: zmq.msg_move(zmq.msg_init(), msg), lambda: zmq.msg_send(msg, a)):
+        with pytest.raises(pyczmq.ZMQError) as raised:
+            call()
+        assert raised.value.errno == errno_module.EBUSY
+    a.send(b"arrived")
+    waiter.join(10)
+    assert received == [7] and msg.bytes() == b"arrived" and bytes(memoryview(msg)) == b"arrived"
+
+
+def msg_is_busy(msg):
+    try:
+        msg.bytes()
+    except pyczmq.ZMQError:
+        return True
+    return False

@@ -1,7 +1,9 @@
 cdef class Msg:
     cdef zmq_msg_t _c_msg       # always initialised while the object lives
     cdef Py_ssize_t _exports    # live memoryviews of its data
+    cdef bint _busy             # a send or receive uses it (maybe waiting, GIL released)
 
+    cdef int _check_idle(self) except -1
     cdef int _check_unexported(self, str action) except -1
 
 

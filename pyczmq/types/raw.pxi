@@ -13,7 +13,15 @@ cdef class Msg:
     def __dealloc__(self):
         zmq_msg_close(&self._c_msg)
 
+    cdef int _check_idle(self) except -1:
+        """Raise EBUSY while a send or receive in another thread uses it: the
+        data may be replaced under any reader."""
+        if self._busy:
+            raise ZMQError(EBUSY, "the message is being sent or received in another thread")
+        return 0
+
     cdef int _check_unexported(self, str action) except -1:
+        self._check_idle()
         if self._exports:
             raise BufferError("can not %s a message while memoryviews of it exist" % action)
         return 0
@@ -31,6 +39,7 @@ cdef class Msg:
 
     def bytes(self):
         """A copy of the data."""
+        self._check_idle()
         return PyBytes_FromStringAndSize(<char *>zmq_msg_data(&self._c_msg),
                                          zmq_msg_size(&self._c_msg))
 
@@ -38,6 +47,8 @@ cdef class Msg:
         return "<pyczmq.zmq.Msg %d bytes at %#x>" % (zmq_msg_size(&self._c_msg), id(self))
 
     def __getbuffer__(self, Py_buffer *buffer, int flags):
+        if self._busy:
+            raise BufferError("can not view a message that another thread sends or receives")
         PyBuffer_FillInfo(buffer, self, zmq_msg_data(&self._c_msg), zmq_msg_size(&self._c_msg),
                           zmq_msg_get(&self._c_msg, ZMQ_SHARED) == 1, flags)
         self._exports += 1
