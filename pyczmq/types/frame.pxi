@@ -322,10 +322,11 @@ cdef class Frame:
                      FRAME_DESTROYED: "destroyed", FRAME_RELEASED: "released",
                      FRAME_SENDING: "being sent"}[self._state]
             return "<pyczmq.Frame %s at %#x>" % (state, id(self))
-        data = self.bytes()
-        shown = repr(data[:32]) + ("..." if len(data) > 32 else "")
-        return "<pyczmq.Frame %d bytes %s%s%s at %#x>" % (
-            len(data), shown, " more" if zframe_more(self._c_frame) else "",
+        self._check()
+        size = zframe_size(self._c_frame)
+        shown = repr(PyBytes_FromStringAndSize(<char *>zframe_data(self._c_frame), min(size, 32)))
+        return "<pyczmq.Frame %d bytes %s%s%s%s at %#x>" % (
+            size, shown, "..." if size > 32 else "", " more" if zframe_more(self._c_frame) else "",
             " (in a message)" if self._state == FRAME_BORROWED else "", id(self))
 
     # -- buffer protocol ---------------------------------------------------------

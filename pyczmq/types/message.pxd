@@ -10,5 +10,5 @@ cdef class Message:
     cdef Frame _adopt(self, zframe_t *frame)
     cdef void _release_view(self, zframe_t *frame, bint *pinned) noexcept
     cdef void _discard(self, zframe_t *frame) noexcept
-    cdef int _release_all(self, FrameState state) except -1
+    cdef int _release_all(self) except -1
     cdef int _add(self, object part, bint front) except -1

@@ -118,7 +118,7 @@ cdef class Message:
         if not pinned:
             _free_zframe(&frame)
 
-    cdef int _release_all(self, FrameState state) except -1:
+    cdef int _release_all(self) except -1:
         """Before the zmsg is destroyed: release every borrowed Frame, keeping
         the zframes that memoryviews still point into."""
         cdef Frame view
@@ -130,7 +130,7 @@ cdef class Message:
                 zmsg_remove(self._c_msg, view._c_frame)
                 view._c_pinned = view._c_frame
             view._c_frame = NULL
-            view._state = state
+            view._state = FRAME_RELEASED
             view._owner = None
         return 0
 
@@ -337,7 +337,7 @@ cdef class Message:
     def destroy(self):
         """Free the message and its frames now."""
         self._check()
-        self._release_all(FRAME_RELEASED)
+        self._release_all()
         self._gone_reason = "destroyed"
         zmsg_destroy(&self._c_msg)
 

@@ -32,7 +32,6 @@ cdef int64_t _SLOT_GRACE = 1000
 
 cdef void *_new_handle(Context ctx, int socket_type) noexcept:
     """A new libzmq socket in the Context's libzmq context, or NULL (errno set)."""
-    cdef void *context
     if ctx._c_ctx == NULL:
         if zsys_init() == NULL:
             return NULL
@@ -736,6 +735,7 @@ cdef class Socket(SocketOptions):
         cdef zmq_msg_t msg
         cdef zframe_t *taken
         cdef bint reuse = flags & ZFRAME_REUSE
+        cdef bint was_private
         cdef FrameData how
         cdef int zflags = (ZMQ_SNDMORE if flags & ZFRAME_MORE else 0) | \
                           (ZMQ_DONTWAIT if flags & ZFRAME_DONTWAIT else 0)
@@ -764,13 +764,19 @@ cdef class Socket(SocketOptions):
             # The frame stays: send libzmq's shared copy of its data, or a real
             # copy if writable memoryviews point into it.
             how = DATA_COPY if frame._exports and frame._private else DATA_SHARE
+            was_private = frame._private
             try:
                 _msg_from_zframe(frame._c_frame, &msg, how)
+                if how == DATA_SHARE:
+                    # Shared from now on: a view taken while the send waits
+                    # (GIL released) must be read-only too.
+                    frame._private = False
                 self._send_part(&msg, zflags)
+            except BaseException:
+                frame._private = was_private
+                raise
             finally:
                 zmq_msg_close(&msg)
-            if how == DATA_SHARE:
-                frame._private = False
             if not reuse:
                 frame._c_pinned = frame._c_frame    # for its memoryviews
                 frame._c_frame = NULL
