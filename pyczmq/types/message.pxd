@@ -11,4 +11,5 @@ cdef class Message:
     cdef void _release_view(self, zframe_t *frame, bint *pinned) noexcept
     cdef void _discard(self, zframe_t *frame) noexcept
     cdef int _release_all(self) except -1
+    cdef zframe_t *_part_zframe(self, object part) except NULL
     cdef int _add(self, object part, bint front) except -1

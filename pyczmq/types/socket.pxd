@@ -29,6 +29,7 @@ cdef class Socket(SocketOptions):
     cdef str _last_endpoint(self)
     cdef int _send_part(self, zmq_msg_t *msg, int flags) except -1
     cdef int _recv_part(self, zmq_msg_t *msg, int flags, bint interruptible) except -1
+    cdef void _drop_rest(self, zmq_msg_t *part, bint more) noexcept
     cdef int _send_data(self, const void *data, size_t size, int flags) except -1
     cdef int send_buffer(self, const void *data, size_t size, int flags) except -1
     cdef bytes recv_bytes_c(self, int flags)

@@ -716,14 +716,19 @@ cdef class Socket(SocketOptions):
                     return parts
                 self._recv_part(&msg, 0, False)
         except BaseException:
-            # Never leave the rest of a message behind to be read as a new one.
-            while more and self._c_handle != NULL \
-                    and zmq_msg_recv(&msg, self._c_handle, ZMQ_DONTWAIT) >= 0:
-                more = zmq_msg_more(&msg)
+            self._drop_rest(&msg, more)
             raise
         finally:
             self._busy = False
             zmq_msg_close(&msg)
+
+    cdef void _drop_rest(self, zmq_msg_t *part, bint more) noexcept:
+        """After an error mid-message: receive and drop the parts that follow
+        (`more`: the last part received had MORE), so that they are never read
+        as a new message."""
+        while more and self._c_handle != NULL \
+                and zmq_msg_recv(part, self._c_handle, ZMQ_DONTWAIT) >= 0:
+            more = zmq_msg_more(part)
 
     # -- frames and messages -----------------------------------------------------
     #
@@ -890,10 +895,7 @@ cdef class Socket(SocketOptions):
                     break
                 self._recv_part(&part, 0, False)
         except BaseException:
-            # Never leave the rest of a message behind to be read as a new one.
-            while more and self._c_handle != NULL \
-                    and zmq_msg_recv(&part, self._c_handle, ZMQ_DONTWAIT) >= 0:
-                more = zmq_msg_more(&part)
+            self._drop_rest(&part, more)
             if msg != NULL:
                 zmsg_destroy(&msg)
             raise
