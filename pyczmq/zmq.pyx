@@ -378,28 +378,48 @@ def recv(Socket sock not None, buf=None, len=None, int flags=0):
     (larger than `len` when truncated, as zmq_recv does)."""
     cdef Py_buffer view
     cdef Py_ssize_t size, room
+    cdef C.zmq_msg_t msg
     _check_flags(flags, C.ZMQ_DONTWAIT, "recv")
     if buf is None:
-        return sock.recv_bytes(flags)
+        data = sock.recv_bytes_c(flags)
+        if data is None:
+            raise Again(_errno.EAGAIN, "recv: nothing to receive")
+        return data
     # The buffer is checked before a message is taken off the socket.
     PyObject_GetBuffer(buf, &view, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS)
     try:
         room = _length(len, view.len, "len")
-        data = sock.recv_bytes(flags)
-        size = PyBytes_GET_SIZE(data)
-        memcpy(view.buf, PyBytes_AS_STRING(data), min(size, room))
+        sock._check()
+        C.zmq_msg_init(&msg)
+        try:
+            if not sock._recv_part(&msg, flags, True):
+                raise Again(_errno.EAGAIN, "recv: nothing to receive")
+            size = C.zmq_msg_size(&msg)
+            memcpy(view.buf, C.zmq_msg_data(&msg), min(size, room))
+        finally:
+            C.zmq_msg_close(&msg)
     finally:
         PyBuffer_Release(&view)
     return size
 
 
+# Option number -> its SocketOption (the first name of an option with aliases).
+_READABLE_OPTIONS, _WRITABLE_OPTIONS = {}, {}
+for _entry in SOCKET_OPTIONS.values():
+    if _entry.readable:
+        _READABLE_OPTIONS.setdefault(_entry.option, _entry)
+    if _entry.writable:
+        _WRITABLE_OPTIONS.setdefault(_entry.option, _entry)
+del _entry
+
+
 def getsockopt(Socket sock not None, int option, val=None, len=None):
     """A socket option by number (the value; `val` and `len` are the seed's C
     arguments and are ignored)."""
-    for entry in SOCKET_OPTIONS.values():
-        if entry.option == option and entry.readable:
-            return entry.__get__(sock, None)
-    raise ZMQError(_errno.EINVAL, "getsockopt: option %d can not be read" % option)
+    entry = _READABLE_OPTIONS.get(option)
+    if entry is None:
+        raise ZMQError(_errno.EINVAL, "getsockopt: option %d can not be read" % option)
+    return entry.__get__(sock, None)
 
 
 def setsockopt(Socket sock not None, int option, val, len=None):
@@ -407,11 +427,11 @@ def setsockopt(Socket sock not None, int option, val, len=None):
     if len is not None and not isinstance(val, int):
         data = (<str>val).encode("utf-8") if isinstance(val, str) else bytes(val)
         val = data[:_length(len, PyBytes_GET_SIZE(data), "len")]
-    for entry in SOCKET_OPTIONS.values():
-        if entry.option == option and entry.writable:
-            entry.__set__(sock, val)
-            return 0
-    raise ZMQError(_errno.EINVAL, "setsockopt: option %d can not be set" % option)
+    entry = _WRITABLE_OPTIONS.get(option)
+    if entry is None:
+        raise ZMQError(_errno.EINVAL, "setsockopt: option %d can not be set" % option)
+    entry.__set__(sock, val)
+    return 0
 
 
 # The monitors socket_monitor() started: socket -> (endpoint, events).
