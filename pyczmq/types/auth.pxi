@@ -90,11 +90,8 @@ cdef class Auth(Actor):
                                  "use configure_curve(domain, %r)" % certstore.location)
             from pyczmq import _certfiles
             for key in certstore._origins:
-                cert = certstore.lookup(key.decode("ascii"))
-                _certfiles.check_zauth_metadata(
-                    [(name.encode("utf-8", "surrogateescape"), value.encode("utf-8", "surrogateescape"))
-                     for name, value in cert.metadata.items()],
-                    "certificate %s" % key.decode("ascii"))
+                _certfiles.check_zauth_metadata(_meta_items(certstore._find(key)),
+                                                "certificate %s" % key.decode("ascii"))
         _check_zauth_can_start()
         if certstore is not None:
             store = certstore._hand_over("CertStore was handed to an Auth")

@@ -107,21 +107,36 @@ cdef zcert_t *_zcert_from_file(object cert_file) except NULL:
     return pointer
 
 
+cdef list _meta_names(zcert_t *pointer):
+    """A zcert's metadata names (bytes), in CZMQ's order."""
+    cdef zlist_t *keys = zcert_meta_keys(pointer)
+    cdef const char *key
+    if keys == NULL:
+        raise MemoryError("CZMQ could not list the metadata")
+    names = []
+    try:
+        key = <const char *>zlist_first(keys)
+        while key != NULL:
+            names.append(<bytes>key)
+            key = <const char *>zlist_next(keys)
+    finally:
+        zlist_destroy(&keys)
+    return names
+
+
+cdef list _meta_items(zcert_t *pointer):
+    """A zcert's metadata as (name, value) bytes pairs."""
+    return [(name, <bytes>zcert_meta(pointer, name)) for name in _meta_names(pointer)]
+
+
 cdef zcert_t *_zcert_with_meta(zcert_t *source, bytes name, bytes value) except NULL:
     """A copy of `source` whose metadata `name` is `value` (CZMQ 4.2 can not
     change a value in place: zcert_set_meta keeps the first one)."""
+    items = _meta_items(source)
     cdef zcert_t *copy = _new_zcert(zcert_public_key(source)[:32], zcert_secret_key(source)[:32])
-    cdef zlist_t *keys = zcert_meta_keys(source)
-    cdef const char *key
-    if keys == NULL:
-        zcert_destroy(&copy)
-        raise MemoryError("CZMQ could not list the metadata")
-    key = <const char *>zlist_first(keys)
-    while key != NULL:
-        if name != <bytes>key:
-            zcert_set_meta(copy, key, b"%s", zcert_meta(source, key))
-        key = <const char *>zlist_next(keys)
-    zlist_destroy(&keys)
+    for key, old_value in items:
+        if key != name:
+            zcert_set_meta(copy, key, b"%s", <const char *>old_value)
     zcert_set_meta(copy, name, b"%s", <const char *>value)
     return copy
 
@@ -177,9 +192,7 @@ cdef class Cert:
         cert_file = _certfiles.read_cert_file(path)
         if not cert_file.keys_valid:
             raise ValueError("%s: its key text is not valid Z85" % _os.fsdecode(path))
-        cdef Cert cert = Cert.__new__(Cert)
-        cert._c_cert = _zcert_from_file(cert_file)
-        return cert
+        return cert_from_pointer(_zcert_from_file(cert_file))
 
     cdef zcert_t *_resolve(self) except NULL:
         if self._c_cert != NULL:
@@ -245,17 +258,7 @@ cdef class Cert:
 
     def meta_keys(self):
         """The metadata names, as a list of str."""
-        cdef zlist_t *keys = zcert_meta_keys(self._resolve())
-        cdef const char *key
-        if keys == NULL:
-            raise MemoryError("CZMQ could not list the metadata")
-        names = []
-        key = <const char *>zlist_first(keys)
-        while key != NULL:
-            names.append((<bytes>key).decode("utf-8", "surrogateescape"))
-            key = <const char *>zlist_next(keys)
-        zlist_destroy(&keys)
-        return names
+        return [name.decode("utf-8", "surrogateescape") for name in _meta_names(self._resolve())]
 
     @property
     def metadata(self):
@@ -282,11 +285,12 @@ cdef class Cert:
     cdef int _check_savable(self) except -1:
         # A value read from a file may hold a quote (single-quoted there);
         # CZMQ writes values in double quotes, which would corrupt the file.
-        for name, value in self.metadata.items():
-            bad = _unsavable_char(value.encode("utf-8", "surrogateescape"))
+        for name, value in _meta_items(self._resolve()):
+            bad = _unsavable_char(value)
             if bad is not None:
                 raise ValueError("metadata %r holds %r, which a saved certificate file can not "
-                                 "hold: change it with set_meta() first" % (name, bad))
+                                 "hold: change it with set_meta() first"
+                                 % (name.decode("utf-8", "surrogateescape"), bad))
         return 0
 
     def save_secret(self, filename):
@@ -304,8 +308,9 @@ cdef class Cert:
         except OSError as error:
             raise OSError(error.errno, "can not make %s private: %s"
                           % (_os.fsdecode(path), error.strerror), _os.fsdecode(path)) from None
-        mask = umask(0o077)
-        umask(mask | 0o066)     # CZMQ's private mode; restored exactly below
+        # CZMQ sets its private mask itself but restores the old one only if
+        # it was not 0: the caller's is restored here.
+        mask = umask(0o066)
         rc = zcert_save_secret(pointer, path)
         umask(mask)
         if rc < 0:
@@ -317,7 +322,7 @@ cdef class Cert:
         """Use this certificate's keys for CURVE on `socket` (its
         curve_publickey and curve_secretkey)."""
         cdef zcert_t *pointer = self._resolve()
-        if zcert_secret_key(pointer)[:32] == bytes(32):
+        if not self.has_secret:
             raise ValueError("this certificate has no secret key (it was loaded from a public "
                              "file): it can not secure a socket")
         _check_curve()
