@@ -54,6 +54,8 @@ cdef int _check_room_for_sockets(int count, str what) except -1:
     asserts when an actor can not make its pipe or its own sockets)."""
     cdef void *handles[4]
     cdef int index, made = 0, err = 0
+    if count > 4:
+        raise ValueError("_check_room_for_sockets: at most 4")
     for index in range(count):
         handles[index] = zsys_socket(ZMQ_PAIR, NULL, 0)
         if handles[index] == NULL:

@@ -15,31 +15,25 @@ cdef bytes _ZAP_ENDPOINT = b"inproc://zeromq.zap.01"
 cdef int _check_zauth_can_start() except -1:
     """Raise unless zauth's three sockets (the ZAP handler and its pipe) can
     be made and the ZAP endpoint is free."""
-    cdef void *handles[3]
-    cdef int count, rc = 0, err = 0
-    handles[0] = zsys_socket(ZMQ_REP, NULL, 0)
-    handles[1] = zsys_socket(ZMQ_PAIR, NULL, 0) if handles[0] != NULL else NULL
-    handles[2] = zsys_socket(ZMQ_PAIR, NULL, 0) if handles[1] != NULL else NULL
-    if handles[2] == NULL:
+    cdef void *probe
+    cdef int rc = 0, err = 0
+    _check_room_for_sockets(3, "start an Auth (zauth)")
+    probe = zsys_socket(ZMQ_REP, NULL, 0)
+    if probe == NULL:
+        _raise_last("start an Auth (zauth)")
+    while True:
+        rc = zmq_bind(probe, _ZAP_ENDPOINT)
         err = zmq_errno()
-    else:
-        while True:
-            rc = zmq_bind(handles[0], _ZAP_ENDPOINT)
-            err = zmq_errno()
-            # A socket of ours closed there a moment ago: libzmq frees the
-            # endpoint asynchronously (see Socket.bind).
-            unbound_at = _recently_unbound.get(_ZAP_ENDPOINT.decode())
-            if rc == 0 or err != EADDRINUSE or unbound_at is None \
-                    or zclock_mono() - unbound_at > _UNBIND_GRACE:
-                break
-            _time.sleep(0.002)
-        if rc == 0:
-            zmq_unbind(handles[0], _ZAP_ENDPOINT)       # immediate for inproc
-    for count in range(3):
-        if handles[count] != NULL:
-            zsys_close(handles[count], NULL, 0)
-    if handles[2] == NULL:
-        raise ZMQError(err, "start an Auth: no room for the 3 sockets zauth needs")
+        # A socket of ours closed there a moment ago: libzmq frees the
+        # endpoint asynchronously (see Socket.bind).
+        unbound_at = _recently_unbound.get(_ZAP_ENDPOINT.decode())
+        if rc == 0 or err != EADDRINUSE or unbound_at is None \
+                or zclock_mono() - unbound_at > _UNBIND_GRACE:
+            break
+        _time.sleep(0.002)
+    if rc == 0:
+        zmq_unbind(probe, _ZAP_ENDPOINT)        # immediate for inproc
+    zsys_close(probe, NULL, 0)
     if rc != 0:
         if err == EADDRINUSE:
             raise ZMQError(err, "start an Auth: inproc://zeromq.zap.01 is bound by another "
