@@ -132,21 +132,14 @@ class CertFile:
         self.keys_valid = public_ok and secret_ok
         self.metadata = metadata
 
-    def metadata_size(self):
-        """Bytes zauth needs to pass this certificate's metadata to libzmq."""
-        return sum(1 + len(name) + 4 + len(value) for name, value in self.metadata)
-
 
 def _read_zpl(path):
+    """The parsed ZPL file at `path`, or None if it can not be read or parsed."""
     try:
         with open(os.fsdecode(path), "rb") as handle:
-            data = handle.read()
-    except OSError:
-        return None, None
-    try:
-        return parse_zpl(data), None
-    except ValueError as error:
-        return None, error
+            return parse_zpl(handle.read())
+    except (OSError, ValueError):
+        return None
 
 
 def read_cert_file(path):
@@ -154,7 +147,7 @@ def read_cert_file(path):
     Returns a CertFile, or raises OSError (unreadable) / ValueError (not a
     certificate, with the reason)."""
     path = os.fsencode(path)
-    root, error = _read_zpl(path + b"_secret")
+    root = _read_zpl(path + b"_secret")
     if root is None:
         try:
             with open(os.fsdecode(path), "rb") as handle:
@@ -195,11 +188,14 @@ def folder_signature(location):
     return tuple(sorted(found))
 
 
-def _stat_key(path):
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
+def _stat_key(path, info=None):
+    """What tells a file changed (size, mtime, inode), from `info` if the
+    caller has already stat'ed it; None if it is not there."""
+    if info is None:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None
     return (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
@@ -227,7 +223,7 @@ def _walk(folder, found, parents, top):
         if stat.S_ISDIR(info.st_mode):
             _walk(path, found, parents, False)
         elif stat.S_ISREG(info.st_mode) and not name.endswith(b"_secret"):
-            found.append((path, _stat_key(path), _stat_key(path + b"_secret")))
+            found.append((path, _stat_key(path, info), _stat_key(path + b"_secret")))
 
 
 def load_folder(location):
