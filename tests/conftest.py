@@ -70,6 +70,14 @@ def run_python(code, timeout=60, env=None, **kwargs):
                           text=True, timeout=timeout, env=environment, **kwargs)
 
 
+def clean_stdout(code, **kwargs):
+    """run_python(code, **kwargs), which must exit 0 with nothing on stderr:
+    its stdout."""
+    result = run_python(code, **kwargs)
+    assert_clean_run(result)
+    return result.stdout
+
+
 PROBE_LOOP = """
 probes = %r
 for expected, code in probes:

@@ -25,7 +25,7 @@ import pytest
 import pyczmq
 from pyczmq import Again, Auth, Cert, CertStore, ClosedError, ZMQError, zauth, zmq
 
-from conftest import assert_clean_run, run_probes, run_python
+from conftest import assert_clean_run, clean_stdout, run_probes, run_python
 
 PAYLOAD = b"hello through zauth"
 ALLOWED = 3000      # ms to wait for a message that must arrive (poll returns as soon as it does)
@@ -200,9 +200,7 @@ def refused(ctx):
 def child_output(code, timeout=60):
     """Run CHILD_PROLOGUE + code in a child interpreter; it must exit 0 with
     nothing on stderr.  Returns its stdout."""
-    result = run_python(CHILD_PROLOGUE + textwrap.dedent(code), timeout=timeout)
-    assert_clean_run(result)
-    return result.stdout
+    return clean_stdout(CHILD_PROLOGUE + textwrap.dedent(code), timeout=timeout)
 
 
 # -- NULL mechanism: addresses -----------------------------------------------------

@@ -21,7 +21,7 @@ import pytest
 from pyczmq import Cert, CertStore, ClosedError, _certfiles, zcert, zcertstore
 from pyczmq.zmq import curve_keypair, z85_decode, z85_encode
 
-from conftest import assert_clean_run, run_probes, run_python
+from conftest import assert_clean_run, clean_stdout, run_probes, run_python
 
 # libzmq's test vectors (the server key pair of its CURVE tests).
 PUBLIC = "Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID"
@@ -590,10 +590,8 @@ def test_files_saved_by_pyczmq_load_in_czmq(tmp_path, czmq):
 
 
 def run_pyzmq(code):
-    result = run_python("import json, sys, zmq, zmq.auth\n"
-                        "assert 'pyczmq' not in sys.modules\n" + code)
-    assert_clean_run(result)
-    return json.loads(result.stdout)
+    return json.loads(clean_stdout("import json, sys, zmq, zmq.auth\n"
+                                   "assert 'pyczmq' not in sys.modules\n" + code))
 
 
 def test_files_saved_by_pyczmq_load_in_pyzmq(tmp_path):

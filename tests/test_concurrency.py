@@ -5,13 +5,11 @@ in its own interpreter: a regression shows as a crash, not a lost test run."""
 
 import pytest
 
-from conftest import assert_clean_run, run_python
+from conftest import clean_stdout
 
 
 def _clean(code):
-    result = run_python(code, timeout=120)
-    assert_clean_run(result)
-    return result.stdout
+    return clean_stdout(code, timeout=120)
 
 
 def test_a_signal_handler_can_not_view_a_frame_while_its_message_is_sent():

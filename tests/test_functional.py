@@ -20,7 +20,7 @@ import pyczmq.types
 from pyczmq import zctx, zframe, zmq, zmsg, zsocket, zsockopt, zstr
 from pyczmq import ClosedError, ZMQError
 
-from conftest import assert_clean_run, run_python
+from conftest import clean_stdout
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(pyczmq.__file__)))
 
@@ -66,9 +66,7 @@ def new_msg(*strings):
 
 def run_clean(code):
     """Run `code` in a fresh interpreter from the project root; return stdout."""
-    result = run_python(code, cwd=PROJECT_ROOT)
-    assert_clean_run(result)
-    return result.stdout
+    return clean_stdout(code, cwd=PROJECT_ROOT)
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ import pyczmq
 from pyczmq import ClosedError, Loop, Ticket, ZMQError, zloop
 from pyczmq.zmq import DONTWAIT, POLLERR, POLLIN, POLLOUT, pollitem
 
-from conftest import assert_clean_run, run_python
+from conftest import clean_stdout
 
 # Python objects on malloc, no tcache, freed memory filled with 0xa5 bytes.
 PERTURB = {"PYTHONMALLOC": "malloc", "GLIBC_TUNABLES": "glibc.malloc.tcache_count=0",
@@ -108,9 +108,7 @@ def start_in_thread(loop):
 
 def run_child(code, env=None):
     """Run `code` in a child interpreter and require a clean exit; its stdout."""
-    result = run_python(code, env=env)
-    assert_clean_run(result)
-    return result.stdout
+    return clean_stdout(code, env=env)
 
 
 # -- readers -------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import pytest
 import pyczmq
 from pyczmq import zmq
 
-from conftest import assert_clean_run, run_probes, run_python
+from conftest import assert_clean_run, clean_stdout, run_probes, run_python
 
 ZMQ_H = "/usr/include/zmq.h"
 HELLO_BYTES = bytes([0x86, 0x4F, 0xD2, 0x6F, 0xB5, 0x59, 0xF7, 0x5B])    # Z85 spec example
@@ -72,9 +72,7 @@ def finish(thread, timeout=10):
 
 
 def clean_output(code, timeout=60):
-    result = run_python(code, timeout=timeout)
-    assert_clean_run(result)
-    return result.stdout
+    return clean_stdout(code, timeout=timeout)
 
 
 def ends_within(code, seconds):
