@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import time
 
 import pytest
 
@@ -76,6 +77,27 @@ def clean_stdout(code, **kwargs):
     result = run_python(code, **kwargs)
     assert_clean_run(result)
     return result.stdout
+
+
+def signal_child(code, signum, *argv, ready="ready", settle=0.0, timeout=30):
+    """Start `code` (dedented; `argv` after it) in a fresh interpreter, wait
+    for its first line `ready`, let it settle into its call for `settle`
+    seconds, send it `signum` and wait for its end, killing it if that takes
+    over `timeout` s.  Returns (returncode, stdout after the ready line, stderr)."""
+    environment = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(code), *argv],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=environment)
+    try:
+        assert child.stdout.readline() == ready + "\n"
+        time.sleep(settle)
+        child.send_signal(signum)
+        out, err = child.communicate(timeout=timeout)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.communicate()
+    return child.returncode, out, err
 
 
 PROBE_LOOP = """

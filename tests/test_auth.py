@@ -14,7 +14,6 @@ import os
 import selectors
 import signal
 import socket
-import subprocess
 import sys
 import textwrap
 import threading
@@ -25,7 +24,7 @@ import pytest
 import pyczmq
 from pyczmq import Again, Auth, Cert, CertStore, ClosedError, ZMQError, zauth, zmq
 
-from conftest import assert_clean_run, clean_stdout, run_probes, run_python
+from conftest import assert_clean_run, clean_stdout, run_probes, run_python, signal_child
 
 PAYLOAD = b"hello through zauth"
 ALLOWED = 3000      # ms to wait for a message that must arrive (poll returns as soon as it does)
@@ -1036,19 +1035,8 @@ auth.destroy()
 def test_ctrl_c_does_not_stop_the_auth(mode):
     # Ctrl-C while the main thread sleeps, waits in a recv, or sends Auth
     # commands: the KeyboardInterrupt comes, and zauth's thread keeps working.
-    child = subprocess.Popen([sys.executable, "-c", INTERRUPT_CHILD, mode], text=True,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
-    try:
-        assert child.stdout.readline() == "ready\n"
-        time.sleep(0.3)
-        child.send_signal(signal.SIGINT)
-        out, err = child.communicate(timeout=30)
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.communicate()
-    assert (child.returncode, err) == (0, "")
+    returncode, out, err = signal_child(INTERRUPT_CHILD, signal.SIGINT, mode, settle=0.3)
+    assert (returncode, err) == (0, "")
     assert out == "interrupted\ndenied still refused: True\nallowed gets in: True\n"
 
 

@@ -13,8 +13,6 @@ import errno
 import gc
 import os
 import signal
-import subprocess
-import sys
 import textwrap
 import threading
 import time
@@ -27,7 +25,7 @@ import pyczmq
 from pyczmq import ClosedError, Loop, Ticket, ZMQError, zloop
 from pyczmq.zmq import DONTWAIT, POLLERR, POLLIN, POLLOUT, pollitem
 
-from conftest import clean_stdout
+from conftest import clean_stdout, signal_child
 
 # Python objects on malloc, no tcache, freed memory filled with 0xa5 bytes.
 PERTURB = {"PYTHONMALLOC": "malloc", "GLIBC_TUNABLES": "glibc.malloc.tcache_count=0",
@@ -919,18 +917,8 @@ def test_ctrl_c_makes_start_raise_keyboard_interrupt(nonstop):
         loop.timer(0, 0, lambda *args: -1)
         print("again", loop.start())
     """ % nonstop)
-    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True,
-                             env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
-    try:
-        assert child.stdout.readline() == "waiting\n"
-        child.send_signal(signal.SIGINT)
-        stdout, stderr = child.communicate(timeout=10)
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.communicate()
-    assert (child.returncode, stdout, stderr) == (0, "KeyboardInterrupt\nagain -1\n", "")
+    assert signal_child(code, signal.SIGINT, ready="waiting", timeout=10) == \
+        (0, "KeyboardInterrupt\nagain -1\n", "")
 
 
 def test_python_signal_handler_that_returns_does_not_stop_the_loop():

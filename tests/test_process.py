@@ -5,9 +5,6 @@ parent's sockets."""
 
 import os
 import signal
-import subprocess
-import sys
-import textwrap
 import threading
 import time
 
@@ -16,7 +13,7 @@ import pytest
 import pyczmq
 from pyczmq import ClosedError, ContextTerminated, ZMQError
 
-from conftest import assert_clean_run, run_python
+from conftest import assert_clean_run, run_python, signal_child
 
 
 def test_other_threads_run_while_one_is_blocked_in_recv(pair):
@@ -105,18 +102,10 @@ def test_destroying_the_context_wakes_a_blocked_send():
     assert not thread.is_alive() and len(errors) == 1
 
 
-def _start_blocked_child(code):
-    child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(code)], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
-    assert child.stdout.readline().strip() == "ready"
-    time.sleep(0.1)                             # let it block in the call
-    return child
-
-
 @pytest.mark.parametrize("call", ["recv()", "recv_bytes()", "recv_multipart()", "recv_frame()",
                                   "recv_msg()", "poll(-1)"])
 def test_ctrl_c_interrupts_a_blocked_receive_and_the_socket_still_works(call):
-    child = _start_blocked_child("""
+    returncode, out, err = signal_child("""
         import pyczmq
         ctx = pyczmq.Context()
         a, b = ctx.socket("PAIR"), ctx.socket("PAIR")
@@ -130,16 +119,14 @@ def test_ctrl_c_interrupts_a_blocked_receive_and_the_socket_still_works(call):
         a.send(b"after")
         print(b.recv_bytes().decode(), flush=True)
         ctx.destroy()
-    """ % call)
-    child.send_signal(signal.SIGINT)
-    out, err = child.communicate(timeout=10)
-    assert child.returncode == 0, err
+    """ % call, signal.SIGINT, settle=0.1, timeout=10)     # settle: let it block in the call
+    assert returncode == 0, err
     assert out.split() == ["interrupted", "after"]
     assert err == ""
 
 
 def test_ctrl_c_interrupts_a_blocked_send():
-    child = _start_blocked_child("""
+    returncode, out, err = signal_child("""
         import pyczmq
         with pyczmq.Context() as ctx:
             lonely = ctx.socket("PUSH")
@@ -148,14 +135,12 @@ def test_ctrl_c_interrupts_a_blocked_send():
                 lonely.send(b"nobody listens")
             except KeyboardInterrupt:
                 print("interrupted", flush=True)
-    """)
-    child.send_signal(signal.SIGINT)
-    out, err = child.communicate(timeout=10)
-    assert (child.returncode, out.strip(), err) == (0, "interrupted", "")
+    """, signal.SIGINT, settle=0.1, timeout=10)
+    assert (returncode, out.strip(), err) == (0, "interrupted", "")
 
 
 def test_python_signal_handlers_still_run():
-    child = _start_blocked_child("""
+    returncode, out, err = signal_child("""
         import signal, pyczmq
         signal.signal(signal.SIGTERM, lambda *args: print("handled", flush=True))
         with pyczmq.Context() as ctx:
@@ -167,10 +152,8 @@ def test_python_signal_handlers_still_run():
                 sock.recv_bytes()
             except pyczmq.Again:
                 print("timed out", flush=True)
-    """)
-    child.send_signal(signal.SIGTERM)
-    out, err = child.communicate(timeout=10)
-    assert (child.returncode, out.split(), err) == (0, ["handled", "timed", "out"], "")
+    """, signal.SIGTERM, settle=0.1, timeout=10)
+    assert (returncode, out.split(), err) == (0, ["handled", "timed", "out"], "")
 
 
 def test_a_script_that_forgets_to_close_exits_quietly():
