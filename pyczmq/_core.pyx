@@ -15,7 +15,7 @@ from cpython.pythread cimport (WAIT_LOCK, PyThread_acquire_lock, PyThread_alloca
                                PyThread_release_lock)
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.errno cimport (EACCES, EADDRINUSE, EAGAIN, EBUSY, EINTR, EINVAL, EIO, EMFILE, ENODEV,
-                         ENOMEM, ENOTSOCK)
+                         ENOMEM, ENOTSOCK, EPERM)
 from libc.stdint cimport int64_t, uint64_t
 from libc.string cimport memcpy
 from libc.errno cimport errno
@@ -30,6 +30,7 @@ import random as _random
 
 cimport cython
 
+from pyczmq.includes.thread_settings cimport *
 from pyczmq.includes.zframe_access cimport (pyczmq_zframe_layout_ok, pyczmq_zframe_msg,
                                            pyczmq_zframe_set_more)
 

@@ -312,13 +312,12 @@ def ctx_get(Context ctx not None, int option):
 
 
 def ctx_set(Context ctx not None, int option, int value):
-    """Set a context option; IO_THREADS only before its first socket."""
-    ctx._check_alive()
-    if option == C.ZMQ_IO_THREADS:
-        ctx.set_iothreads(value)
-        return 0
-    if C.zmq_ctx_set(ctx._zmq_context(), option, value) != 0:
-        raise ZMQError(None, "ctx_set(%d, %d)" % (option, value))
+    """Set a context option.  Those libzmq reads when the context starts its
+    threads (IO_THREADS, MAX_SOCKETS, THREAD_*) only before its first socket.
+    Values libzmq 4.3.4 accepts but can not use (it would abort the process in
+    its I/O threads) are refused: MAX_SOCKETS above SOCKET_LIMIT, a scheduling
+    policy, priority or CPU set that a new thread can not take."""
+    ctx._set_option(option, value)
     return 0
 
 

@@ -8,14 +8,14 @@ import ctypes.util
 import errno
 import os
 import socket as pysocket
+import textwrap
 
 import pytest
 
 import pyczmq
 import pyczmq.zmq as Z
 from pyczmq import SOCKET_OPTIONS, SOCKET_TYPE_NAMES, ClosedError, ZMQError, zsocket, zsockopt
-
-from conftest import assert_clean_run, run_python
+from conftest import assert_clean_run, run_probes, run_python
 
 # The OptionType enum of pyczmq/types/options.pxi.
 OPT_INT, OPT_INT64, OPT_UINT64, OPT_BYTES, OPT_TEXT, OPT_CURVE_KEY = range(6)
@@ -47,6 +47,9 @@ if not _has("gssapi"):
     NOT_COMPILED |= {name for name in SOCKET_OPTIONS if name.startswith("gssapi_")}
 # libzmq 4.3.4 has no getsockopt for it (CZMQ has a getter that always fails).
 NO_GETTER = {"tcp_accept_filter"}
+# Options pyczmq refuses to set to anything but empty: libzmq aborts on them
+# (see test_socks_proxy_is_refused).
+REFUSED = {"socks_proxy"}
 
 # Options libzmq accepts only on some socket types (the others: EINVAL).
 _ROUTERS = {"ROUTER", "REP"}        # REP is a ROUTER inside libzmq
@@ -271,7 +274,7 @@ def test_every_writable_option_has_a_test_value():
     assert set(VALUES) == set(WRITABLE)
 
 
-@pytest.mark.parametrize("name", [n for n in ROUND_TRIP if n not in NOT_COMPILED])
+@pytest.mark.parametrize("name", [n for n in ROUND_TRIP if n not in NOT_COMPILED | REFUSED])
 def test_round_trip(ctx, name):
     """Set a valid non-default value and read it back."""
     sock = ctx.socket(kind_for(name))
@@ -800,7 +803,7 @@ def test_wrong_python_type_raises_type_error(ctx, name):
         assert get(sock, name) == before
 
 
-@pytest.mark.parametrize("name", [n for n in WRITABLE if n not in NOT_COMPILED])
+@pytest.mark.parametrize("name", [n for n in WRITABLE if n not in NOT_COMPILED | REFUSED])
 def test_option_on_the_wrong_socket_type(ctx, name):
     """Each option works on the socket types libzmq allows and raises EINVAL on the others."""
     for kind in SOCKET_TYPE_NAMES:
@@ -812,7 +815,9 @@ def test_option_on_the_wrong_socket_type(ctx, name):
                 setattr(sock, name, VALUES[name])
             assert info.value.errno == errno.EINVAL
             assert name in str(info.value) and "on a %s socket" % kind in str(info.value)
-        sock.bind("inproc://wrong-type-%s-%s-%d" % (name, kind, os.getpid()))
+        # (a STREAM talks to tcp peers only)
+        sock.bind("tcp://127.0.0.1:*" if kind == "STREAM"
+                  else "inproc://wrong-type-%s-%s-%d" % (name, kind, os.getpid()))
         sock.close()
 
 
@@ -855,7 +860,7 @@ def test_value_rejected_by_libzmq_raises_einval(ctx, inproc, name, kind, value):
     setattr(sock, name, VALUES[name])       # still usable
     if readable:
         assert get(sock, name) == VALUES[name]
-    sock.bind(inproc)
+    sock.bind("tcp://127.0.0.1:*" if kind == "STREAM" else inproc)
 
 
 @pytest.mark.parametrize("name", CURVE_KEYS)
@@ -974,7 +979,7 @@ def test_zsockopt_getter_matches_the_property(ctx, name):
 
 
 @pytest.mark.parametrize("spelling", ["zsockopt", "set_method", "zsocket"])
-@pytest.mark.parametrize("name", [n for n in WRITABLE if n not in NOT_COMPILED])
+@pytest.mark.parametrize("name", [n for n in WRITABLE if n not in NOT_COMPILED | REFUSED])
 def test_setter_spellings_behave_like_the_property(ctx, name, spelling):
     """zsockopt.set_<name>(sock, v), sock.set_<name>(v) and zsocket.set_<name>(sock, v)."""
     def set_option(sock, value):
@@ -1135,10 +1140,46 @@ def test_context_default_bad_values(ctx, setter, value, error):
 
 
 def test_long_text_option_reads_back(ctx):
-    sock = ctx.socket("DEALER")
-    value = "p" * 5000
-    sock.socks_proxy = value
-    assert sock.socks_proxy == value
+    """A text option longer than the first buffer tried (an inproc name has no limit);
+    bind() reads it too (it raised after binding)."""
+    sock = ctx.socket("PAIR")
+    endpoint = "inproc://" + "p" * 5000
+    assert sock.bind(endpoint) == 0
+    assert sock.last_endpoint == endpoint
+    assert endpoint in repr(sock)
+
+
+def test_socks_proxy_is_refused():
+    """libzmq aborts when a socket is closed after a connection through its SOCKS proxy
+    failed (socks_connecter_t::error keeps a removed poll handle): every way of setting a
+    proxy raises ENOTSUP, naming the defect; an empty value is accepted, and a socket whose
+    proxy was refused connects and closes quietly."""
+    result = run_probes(textwrap.dedent("""
+        import errno, socket, time
+        import pyczmq
+        from pyczmq import zmq, zsockopt
+        ctx = pyczmq.Context()
+        listener = socket.socket()          # a proxy that answers nonsense: libzmq's error path
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(5)
+        proxy = "127.0.0.1:%d" % listener.getsockname()[1]
+        sock = ctx.socket("DEALER")
+        def refused(set_it):
+            try:
+                set_it()
+            except pyczmq.ZMQError as error:
+                assert error.errno == errno.ENOTSUP and "socks_connecter" in str(error), error
+                raise
+    """), [
+        ("pyczmq.ZMQError", "refused(lambda: setattr(sock, 'socks_proxy', proxy))"),
+        ("pyczmq.ZMQError", "refused(lambda: sock.set_socks_proxy(proxy.encode()))"),
+        ("pyczmq.ZMQError", "refused(lambda: zsockopt.set_socks_proxy(sock, proxy))"),
+        ("pyczmq.ZMQError", "refused(lambda: zmq.setsockopt(sock, zmq.SOCKS_PROXY, proxy))"),
+        (None, "sock.socks_proxy = ''; assert sock.socks_proxy == ''"),
+        (None, "sock.connect('tcp://%s' % proxy); time.sleep(0.3); sock.close()"),
+    ])
+    assert_clean_run(result)
+    assert result.stdout == "survived\n"
 
 
 def test_non_utf8_text_round_trips(ctx):
@@ -1164,7 +1205,8 @@ def test_empty_plain_credentials_return_to_the_null_mechanism(ctx, name):
 def test_empty_text_resets_the_option(ctx, name):
     """An empty text reaches libzmq as (NULL, 0), the only way it clears one."""
     sock = ctx.socket("DEALER")
-    setattr(sock, name, VALUES[name])
+    if name not in REFUSED:
+        setattr(sock, name, VALUES[name])
     setattr(sock, name, "")
     assert getattr(sock, name) == ""
 

@@ -143,11 +143,15 @@ cdef class Actor:
         can take the sockets the caller made room for."""
         cdef sigset_t saved
         cdef ActorPipe pipe
+        global _context_started
+        if not _context_started:        # its pipe is the process's first CZMQ socket
+            _try_thread_settings(_czmq_thread_settings, "start the context's I/O threads")
         _block_signals(&saved)
         self._c_actor = zactor_new(task, args)
         _restore_signals(&saved)
         if self._c_actor == NULL:
             raise MemoryError("CZMQ could not start the actor")
+        _context_started = True
         self._pid = _process_pid
         self._ctx = ctx
         pipe = ActorPipe.__new__(ActorPipe)

@@ -12,6 +12,7 @@ cdef class Context:
     cdef object _sockets        # WeakSet of the open sockets made through this scope
     cdef list _proxies          # control sockets of running proxies (see proxy())
     cdef object _actors         # WeakSet of the actors (Auth, ...) started with this scope
+    cdef dict _own_thread_settings  # I/O thread settings given to _c_ctx (see _thread_settings)
     cdef object __weakref__
 
     cdef int _check_alive(self) except -1
@@ -19,3 +20,7 @@ cdef class Context:
     cdef int _terminate(self) except -1
     cdef void _forget_wake_pipe(self) noexcept
     cdef int _wake_fd(self) except -1
+    cdef bint _started(self) noexcept
+    cdef dict _thread_settings(self)
+    cdef int _before_first_socket(self) except -1
+    cdef int _set_option(self, int option, object value) except -1

@@ -26,6 +26,61 @@ cdef enum:
     _UNSET = -2     # a Context default left to CZMQ
 
 
+# Context options libzmq reads only when the context starts its threads (at
+# its first socket), and the scheduling policies a Linux thread can take.
+_STARTUP_OPTIONS = {ZMQ_MAX_SOCKETS: "MAX_SOCKETS", ZMQ_THREAD_SCHED_POLICY: "THREAD_SCHED_POLICY",
+                    ZMQ_THREAD_PRIORITY: "THREAD_PRIORITY",
+                    ZMQ_THREAD_AFFINITY_CPU_ADD: "THREAD_AFFINITY_CPU_ADD",
+                    ZMQ_THREAD_AFFINITY_CPU_REMOVE: "THREAD_AFFINITY_CPU_REMOVE",
+                    ZMQ_THREAD_NAME_PREFIX: "THREAD_NAME_PREFIX"}
+_SCHED_POLICIES = {0: "SCHED_OTHER", 1: "SCHED_FIFO", 2: "SCHED_RR", 3: "SCHED_BATCH",
+                   5: "SCHED_IDLE"}
+_THREAD_SETTING_CALLS = {PYCZMQ_STEP_GETSCHEDPARAM: "pthread_getschedparam",
+                         PYCZMQ_STEP_SETSCHEDPARAM: "pthread_setschedparam",
+                         PYCZMQ_STEP_NICE: "nice(-20)",
+                         PYCZMQ_STEP_AFFINITY: "pthread_setaffinity_np",
+                         PYCZMQ_STEP_THREAD: "pthread_create"}
+
+
+cdef dict _default_thread_settings():
+    """The I/O thread settings of a context nobody has changed (libzmq's defaults)."""
+    return {"policy": -1, "priority": -1, "cpus": set()}
+
+
+# Those of CZMQ's process-wide context (every Context() scope shares them).
+cdef dict _czmq_thread_settings = _default_thread_settings()
+
+
+cdef int _try_thread_settings(dict settings, str action) except -1:
+    """Raise unless a new thread takes `settings` as libzmq 4.3.4 applies them
+    to its I/O threads, where a failure aborts the process."""
+    cdef int policy = settings["policy"], priority = settings["priority"]
+    cdef int step = 0, err, count = 0
+    cdef int cpus[PYCZMQ_MAX_CPUS]
+    if policy == -1 and priority == -1 and not settings["cpus"]:
+        return 0
+    for cpu in sorted(settings["cpus"]):
+        cpus[count] = cpu
+        count += 1
+    with nogil:
+        err = pyczmq_try_thread_settings(policy, priority, cpus, count, &step)
+    if err == 0:
+        return 0
+    described = "policy %s, priority %s, CPUs %s" % (
+        _SCHED_POLICIES.get(policy, "unchanged"), "unset" if priority == -1 else priority,
+        sorted(settings["cpus"]) or "any")
+    hint = ""
+    if policy in (1, 2) and not 1 <= priority <= 99:
+        hint = ": SCHED_FIFO and SCHED_RR need a THREAD_PRIORITY from 1 to 99, set first"
+    elif policy not in (1, 2) and priority > 0 and step == PYCZMQ_STEP_SETSCHEDPARAM:
+        hint = ": this policy takes no THREAD_PRIORITY"
+    elif err == EPERM:
+        hint = ": the process lacks CAP_SYS_NICE (or a high enough RLIMIT_RTPRIO/RLIMIT_NICE)"
+    raise ZMQError(err, "%s: libzmq's I/O threads can not take these settings (%s), and "
+                   "libzmq 4.3.4 aborts the process when %s fails in them%s"
+                   % (action, described, _THREAD_SETTING_CALLS.get(step, "a call"), hint))
+
+
 cdef int _check_int_range(str what, object value, long low, long high) except -1:
     if not isinstance(value, int):
         raise TypeError("%s must be an int, not %s" % (what, type(value).__name__))
@@ -128,6 +183,78 @@ cdef class Context:
                 write(self._wake_write_fd, b"x", 1)
         return self._wake_read_fd
 
+    cdef bint _started(self) noexcept:
+        """Its libzmq context has started its threads (has had a socket)."""
+        return self._own_started if self._c_ctx != NULL else _context_started
+
+    cdef dict _thread_settings(self):
+        """The I/O thread settings given to its libzmq context."""
+        if self._c_ctx == NULL:
+            return _czmq_thread_settings
+        if self._own_thread_settings is None:
+            self._own_thread_settings = _default_thread_settings()
+        return self._own_thread_settings
+
+    cdef int _before_first_socket(self) except -1:
+        """Called before a socket or actor is made in its libzmq context: the
+        first one starts libzmq's I/O threads, which must be able to take the
+        thread settings (the process's CPUs may have changed since they were set)."""
+        if not self._started():
+            _try_thread_settings(self._thread_settings(), "start the context's I/O threads")
+        return 0
+
+    cdef int _set_option(self, int option, object value) except -1:
+        """zmq_ctx_set(), refusing what libzmq 4.3.4 accepts but can not use
+        (it aborts later, in its I/O threads): see pyczmq.zmq.ctx_set."""
+        cdef void *context
+        cdef dict settings
+        cdef int number
+        self._check_alive()
+        if not isinstance(value, int):
+            raise TypeError("a context option takes an int, not %s" % type(value).__name__)
+        if option == ZMQ_IO_THREADS:
+            return self.set_iothreads(value) or 0
+        context = self._zmq_context()
+        name = _STARTUP_OPTIONS.get(option)
+        if name is not None and self._started():
+            raise ZMQError(EINVAL, "ctx_set(%s): libzmq reads it only when the context starts "
+                           "its threads, and they already run" % name)
+        _check_int_range(name or "a context option's value", value, -2**31, 2**31 - 1)
+        number = value
+        settings = None
+        if option == ZMQ_MAX_SOCKETS:
+            # Above ZMQ_SOCKET_LIMIT libzmq's table of sockets overflows when the
+            # context starts (std::length_error: an abort).
+            _check_int_range("MAX_SOCKETS", value, 1, zmq_ctx_get(context, ZMQ_SOCKET_LIMIT))
+        elif name is not None and option != ZMQ_THREAD_NAME_PREFIX:
+            settings = dict(self._thread_settings(), cpus=set(self._thread_settings()["cpus"]))
+            if option == ZMQ_THREAD_SCHED_POLICY:
+                if value not in _SCHED_POLICIES:
+                    raise ValueError("THREAD_SCHED_POLICY must be one of %s, not %d" % (
+                        ", ".join("%d (%s)" % item for item in sorted(_SCHED_POLICIES.items())),
+                        value))
+                settings["policy"] = value
+            elif option == ZMQ_THREAD_PRIORITY:
+                _check_int_range("THREAD_PRIORITY", value, 0, 99)
+                settings["priority"] = value
+            elif option == ZMQ_THREAD_AFFINITY_CPU_ADD:
+                allowed = _os.sched_getaffinity(0)
+                if value not in allowed or value >= PYCZMQ_MAX_CPUS:
+                    raise ValueError("THREAD_AFFINITY_CPU_ADD: CPU %d is not one this process "
+                                     "may run on (%s)" % (value, sorted(allowed)))
+                settings["cpus"].add(value)
+            else:
+                if value not in settings["cpus"]:
+                    raise ZMQError(EINVAL, "THREAD_AFFINITY_CPU_REMOVE: CPU %d was not added"
+                                   % value)
+                settings["cpus"].discard(value)
+            _try_thread_settings(settings, "ctx_set(%s, %d)" % (name, value))
+        if zmq_ctx_set(context, option, number) != 0:
+            _raise_last("ctx_set(%s, %d)" % (name or option, value))
+        if settings is not None:
+            self._thread_settings().update(settings)
+        return 0
+
     def set_iothreads(self, iothreads):
         """Set the number of libzmq I/O threads (process-wide).  Only possible
         before the process creates its first socket."""
@@ -136,7 +263,7 @@ cdef class Context:
         cdef int current = zmq_ctx_get(context, ZMQ_IO_THREADS)
         if iothreads == current:
             return
-        if self._own_started if self._c_ctx != NULL else _context_started:
+        if self._started():
             raise ZMQError(EINVAL, "set_iothreads(%d): the process already has sockets, "
                            "so its %d I/O thread(s) are fixed" % (iothreads, current))
         # Not zsys_set_io_threads(): it asserts if any CZMQ socket exists, and
@@ -237,4 +364,8 @@ cdef Context new_own_context():
     if context._c_ctx == NULL:
         _raise_last("create a libzmq context")
     context._pid = _process_pid
+    # Its sockets get linger 0, as CZMQ's do, not libzmq's infinite default,
+    # under which unsent messages make destroy() and exit wait forever
+    # (ctx_set(BLOCKY, 1) asks for libzmq's default back).
+    zmq_ctx_set(context._c_ctx, ZMQ_BLOCKY, 0)
     return context

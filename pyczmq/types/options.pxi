@@ -171,6 +171,31 @@ cdef bytes _option_bytes(SocketOption option, object value):
     return data
 
 
+# libzmq 4.3.0 to 4.3.5 apply a new high-water mark to a socket's live pipes,
+# including one whose peer has just freed its side: a write to freed memory
+# (libzmq issue #4524, fixed after 4.3.5 by zeromq/libzmq#4647).
+cdef bint _HWM_CHANGE_UNSAFE = libzmq_version() <= (4, 3, 5)
+
+
+cdef int _check_option_value(Socket sock, SocketOption option, object value) except -1:
+    """Refuse option values libzmq accepts but can not serve without crashing."""
+    if option.option in (ZMQ_SNDHWM, ZMQ_RCVHWM) and sock._attached and _HWM_CHANGE_UNSAFE:
+        raise ZMQError(EINVAL, "set %s after bind() or connect(): libzmq %s applies it to the "
+                       "socket's live connections and can then write to one its peer has "
+                       "just freed (a crash, libzmq issue #4524, fixed after 4.3.5); set it "
+                       "before the socket's first bind or connect"
+                       % (option.name, ".".join(map(str, libzmq_version()))))
+    if option.option == ZMQ_SOCKS_PROXY and value:
+        # socks_connecter_t::error() removes its poll handle but keeps it, and
+        # closing or disconnecting the socket before its retry removes it again.
+        raise ZMQError(ENOTSUP, "socks_proxy is refused: libzmq (4.3.4, still so in its "
+                       "sources of 2026) aborts the process (\"Bad file descriptor (src/epoll.cpp)\") "
+                       "when the socket is closed or disconnected after a connection "
+                       "through the proxy failed (a stale poll handle in "
+                       "src/socks_connecter.cpp)")
+    return 0
+
+
 cdef int _set_option(Socket sock, SocketOption option, object value) except -1:
     cdef int int_value
     cdef int64_t int64_value
@@ -178,8 +203,13 @@ cdef int _set_option(Socket sock, SocketOption option, object value) except -1:
     cdef bytes data
     cdef int rc
     sock._check()
-    if option.type in (OPT_INT, OPT_INT64, OPT_UINT64) and not isinstance(value, int):
-        raise TypeError("socket option %r takes an int, not %s" % (option.name, type(value).__name__))
+    if option.type in (OPT_INT, OPT_INT64, OPT_UINT64):
+        if not isinstance(value, int):
+            raise TypeError("socket option %r takes an int, not %s"
+                            % (option.name, type(value).__name__))
+    else:
+        data = _option_bytes(option, value)
+    _check_option_value(sock, option, value)
     if option.type == OPT_INT:
         int_value = value
         if option.option == ZMQ_USE_FD:
@@ -192,7 +222,6 @@ cdef int _set_option(Socket sock, SocketOption option, object value) except -1:
         uint64_value = value
         rc = zmq_setsockopt(sock._c_handle, option.option, &uint64_value, sizeof(uint64_value))
     else:
-        data = _option_bytes(option, value)
         if option.type == OPT_TEXT and not data:
             # libzmq clears a text option only when given NULL.
             rc = zmq_setsockopt(sock._c_handle, option.option, NULL, 0)

@@ -29,7 +29,7 @@ cdef void *_zsys_context() except NULL:
 def _after_fork_in_child():
     # CZMQ's own at-fork handler has reset its state, including turning its
     # signal handling back on; the child starts with a fresh context.
-    global _process_pid, _context_started, _zauth_owner
+    global _process_pid, _context_started, _zauth_owner, _czmq_thread_settings
     zsys_handler_set(NULL)
     for context in list(_contexts):
         # Our copies of the parent's wake pipes: close them now, before their
@@ -37,6 +37,7 @@ def _after_fork_in_child():
         (<Context>context)._forget_wake_pipe()
     _process_pid = getpid()
     _context_started = False
+    _czmq_thread_settings = _default_thread_settings()     # CZMQ's context is new
     _zauth_owner = NULL         # the parent's actor threads do not exist here
     _open_sockets.clear()       # the parent's sockets are not ours to close
     _running_actors.clear()

@@ -14,6 +14,7 @@ cdef class Socket(SocketOptions):
     cdef str _closed_reason
     cdef list _binds            # [(requested endpoint, resolved endpoint)]
     cdef list _connects
+    cdef bint _attached         # has bound or connected: libzmq may have made pipes for it
     cdef object _watchers       # Loops and Pollers holding this socket (WeakSet), or None
     cdef object __weakref__
 

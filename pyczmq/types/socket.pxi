@@ -49,6 +49,49 @@ cdef _note_unbound(list binds, int64_t now):
                 del _recently_unbound[endpoint]
 
 
+# The socket types each type can talk to (ZMTP, RFC 23).  libzmq refuses the
+# other pairings in the tcp and ipc handshakes, but over inproc it connects
+# them, and some abort the process: a ROUTER handed to a PAIR that already has
+# its peer ("written (src/pipe.cpp:87)").  STREAM talks to raw tcp peers only;
+# over inproc a multipart message from its peer aborts libzmq 4.3.4
+# ("(_prefetched_msg.flags () & msg_t::more) == 0 (src/stream.cpp:240)").
+_PEER_TYPES = {
+    ZMQ_PAIR: (ZMQ_PAIR,), ZMQ_PUB: (ZMQ_SUB, ZMQ_XSUB), ZMQ_SUB: (ZMQ_PUB, ZMQ_XPUB),
+    ZMQ_REQ: (ZMQ_REP, ZMQ_ROUTER), ZMQ_REP: (ZMQ_REQ, ZMQ_DEALER),
+    ZMQ_DEALER: (ZMQ_REP, ZMQ_DEALER, ZMQ_ROUTER), ZMQ_ROUTER: (ZMQ_REQ, ZMQ_DEALER, ZMQ_ROUTER),
+    ZMQ_PULL: (ZMQ_PUSH,), ZMQ_PUSH: (ZMQ_PULL,), ZMQ_XPUB: (ZMQ_SUB, ZMQ_XSUB),
+    ZMQ_XSUB: (ZMQ_PUB, ZMQ_XPUB), ZMQ_STREAM: (),
+}
+
+
+cdef int _check_inproc_peers(Socket sock, str endpoint, bint binding) except -1:
+    """Refuse an inproc bind or connect that would pair `sock` with a socket
+    of this process libzmq can not serve it with (see _PEER_TYPES)."""
+    if sock._type == ZMQ_STREAM:
+        raise ZMQError(ENOCOMPATPROTO, "%s %r: a STREAM socket talks to raw tcp peers only "
+                       "(over inproc libzmq 4.3.4 aborts on its peer's first multipart message)"
+                       % ("bind to" if binding else "connect to", endpoint))
+    peers = _PEER_TYPES[sock._type]
+    for other in _open_sockets:
+        if other is sock or (<Socket>other).ctx._c_ctx != sock.ctx._c_ctx:
+            continue                        # not in the same libzmq context
+        if binding:
+            linked = endpoint in (<Socket>other)._connects
+        else:
+            linked = any(resolved == endpoint for _, resolved in (<Socket>other)._binds)
+        if linked and (<Socket>other)._type not in peers:
+            raise ZMQError(EINVAL, "%s %r: a %s socket can not talk to the %s socket %s there "
+                           "(a %s talks to %s; over inproc libzmq does not refuse the pairing "
+                           "and can abort the process)" % (
+                               "bind to" if binding else "connect to", endpoint,
+                               SOCKET_TYPE_NAMES[sock._type],
+                               SOCKET_TYPE_NAMES[(<Socket>other)._type],
+                               "connected" if binding else "bound",
+                               SOCKET_TYPE_NAMES[sock._type],
+                               " or ".join(SOCKET_TYPE_NAMES[kind] for kind in peers)))
+    return 0
+
+
 cdef inline bint _usable(Socket sock) noexcept:
     """The socket can be used now: the test _check() makes, inlined for the
     fast paths (no method call)."""
@@ -120,6 +163,11 @@ cdef str decode_text(bytes data):
     return _decode(PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data))
 
 
+# The collector must never take a Socket's Context from it while the socket
+# is open: the Context's finalizer would then terminate an own libzmq context
+# under the socket (zmq_ctx_term waits for it: gc.collect() never returns).
+# So the collector breaks cycles elsewhere, and the Context goes last.
+@cython.no_gc_clear
 cdef class Socket(SocketOptions):
     """A ZeroMQ socket: one of the 12 classic types (PAIR, PUB, SUB, REQ, REP,
     DEALER, ROUTER, PULL, PUSH, XPUB, XSUB, STREAM), made through a Context.
@@ -146,6 +194,7 @@ cdef class Socket(SocketOptions):
         if ctx is None:
             ctx = _default_context()
         ctx._check_alive()
+        ctx._before_first_socket()
         handle = _new_handle(ctx, socket_type)
         # libzmq frees a closed socket's slot asynchronously: at the limit,
         # give a socket closed a moment ago the time to free its slot.
@@ -318,6 +367,8 @@ cdef class Socket(SocketOptions):
         self._check()
         self._check_writable()
         text = address.decode("utf-8")
+        if text.startswith("inproc://"):
+            _check_inproc_peers(self, text, True)
         if text.startswith(("tcp://", "ipc://")):
             # The descriptor may have been closed or reused since it was set.
             zmq_getsockopt(self._c_handle, ZMQ_USE_FD, &use_fd, &size)
@@ -361,6 +412,7 @@ cdef class Socket(SocketOptions):
             self._use_fd = -1
             use_fd = -1
             zmq_setsockopt(self._c_handle, ZMQ_USE_FD, &use_fd, sizeof(int))
+        self._attached = True
         resolved = self._last_endpoint()
         self._binds.append((text, resolved))
         if resolved.startswith("tcp://"):
@@ -391,9 +443,13 @@ cdef class Socket(SocketOptions):
         if _zauth_owner != NULL and self._zsys and address == b"inproc://zeromq.zap.01":
             raise ValueError("inproc://zeromq.zap.01 is the running Auth's ZAP endpoint: only "
                              "libzmq may send to it (zauth trusts every request to be valid)")
+        text = address.decode("utf-8")
+        if text.startswith("inproc://"):
+            _check_inproc_peers(self, text, False)
         if zmq_connect(self._c_handle, address) != 0:
             _raise_last("connect to %r" % (endpoint,))
-        self._connects.append(address.decode("utf-8"))
+        self._attached = True
+        self._connects.append(text)
 
     def disconnect(self, endpoint):
         """Disconnect from an endpoint given to connect()."""
@@ -407,11 +463,8 @@ cdef class Socket(SocketOptions):
             self._connects.remove(text)
 
     cdef str _last_endpoint(self):
-        cdef char buffer[1024]
-        cdef size_t size = sizeof(buffer)
-        if zmq_getsockopt(self._c_handle, ZMQ_LAST_ENDPOINT, buffer, &size) != 0:
-            _raise_last("read the last endpoint")
-        return buffer[:size].rstrip(b"\0").decode("utf-8", "replace")
+        # (an inproc name can be longer than any fixed buffer)
+        return _get_option_bytes(self, SOCKET_OPTIONS["last_endpoint"])
 
     # -- waiting ---------------------------------------------------------------
     #

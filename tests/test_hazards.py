@@ -1,0 +1,281 @@
+"""Calls that crashed or hung the process through libzmq 4.3.4's own defects, each
+now refused with a clear error or made safe.  Every probe runs in a child
+interpreter, so a crash fails the test instead of the run."""
+
+import textwrap
+
+import pytest
+
+import pyczmq
+from pyczmq import zmq
+from conftest import assert_clean_run, clean_stdout, run_probes
+
+
+def probe(setup, probes, teardown=""):
+    """run_probes() with an indented setup; the child must survive them all."""
+    result = run_probes(textwrap.dedent(setup), probes, textwrap.dedent(teardown))
+    assert_clean_run(result)
+    assert result.stdout == "survived\n"
+
+
+# -- context options libzmq accepts but its I/O threads can not take -----------------------
+
+THREAD_SETUP = """
+    import errno, os
+    import pyczmq
+    from pyczmq import zmq
+    ctx = %s
+    def fails(option, value, expected):
+        try:
+            zmq.ctx_set(ctx, option, value)
+        except expected as error:
+            assert str(error), error
+            raise
+    def works():
+        sock = zmq.socket(ctx, zmq.PUSH)     # starts the I/O threads
+        sock.connect("tcp://127.0.0.1:1")
+        zmq.poll([zmq.pollitem(socket=sock, events=zmq.POLLOUT)], 50)
+        sock.close()
+"""
+
+BAD_THREAD_SETTINGS = [
+    ("ValueError", "fails(zmq.THREAD_SCHED_POLICY, 99, ValueError)"),
+    ("ValueError", "fails(zmq.THREAD_SCHED_POLICY, 6, ValueError)"),      # SCHED_DEADLINE
+    ("pyczmq.ZMQError", "fails(zmq.THREAD_SCHED_POLICY, os.SCHED_FIFO, pyczmq.ZMQError)"),
+    ("pyczmq.ZMQError", "fails(zmq.THREAD_SCHED_POLICY, os.SCHED_RR, pyczmq.ZMQError)"),
+    ("ValueError", "fails(zmq.THREAD_PRIORITY, 100, ValueError)"),
+    ("ValueError", "fails(zmq.THREAD_PRIORITY, -1, ValueError)"),
+    ("ValueError", "fails(zmq.THREAD_AFFINITY_CPU_ADD, max(os.sched_getaffinity(0)) + 1, "
+                   "ValueError)"),
+    ("ValueError", "fails(zmq.THREAD_AFFINITY_CPU_ADD, 4096, ValueError)"),
+    ("pyczmq.ZMQError", "fails(zmq.THREAD_AFFINITY_CPU_REMOVE, 0, pyczmq.ZMQError)"),
+    ("ValueError", "fails(zmq.MAX_SOCKETS, 2**31 - 1, ValueError)"),
+    ("ValueError", "fails(zmq.MAX_SOCKETS, zmq.ctx_get(ctx, zmq.SOCKET_LIMIT) + 1, ValueError)"),
+    (None, "works()"),
+]
+
+
+@pytest.mark.parametrize("context", ["zmq.ctx_new()", "pyczmq.Context()"])
+def test_thread_settings_that_would_abort_the_io_threads_are_refused(context):
+    """libzmq 4.3.4 accepts these, then aborts in its I/O threads when the first socket
+    starts them ("Invalid argument (src/thread.cpp:345)", std::length_error)."""
+    probe(THREAD_SETUP % context, BAD_THREAD_SETTINGS)
+
+
+def test_thread_settings_that_work_reach_the_io_threads():
+    """Accepted settings are applied: the I/O thread runs on the CPU given, with the
+    policy given; once the threads run, the settings are refused (libzmq ignores them)."""
+    output = clean_stdout("""
+        import glob, os, time
+        import pyczmq
+        from pyczmq import zmq
+        ctx = zmq.ctx_new()
+        cpu = min(os.sched_getaffinity(0))
+        zmq.ctx_set(ctx, zmq.THREAD_AFFINITY_CPU_ADD, cpu)
+        zmq.ctx_set(ctx, zmq.THREAD_SCHED_POLICY, os.SCHED_BATCH)
+        zmq.ctx_set(ctx, zmq.THREAD_NAME_PREFIX, 7)
+        zmq.ctx_set(ctx, zmq.MAX_SOCKETS, 10)
+        sock = zmq.socket(ctx, zmq.PAIR)
+        def io_thread():                # (it names itself once it runs)
+            for status in glob.glob("/proc/self/task/*/status"):
+                fields = dict(line.split(":", 1) for line in open(status) if ":" in line)
+                if fields["Name"].strip().endswith("ZMQbg/IO/0"):
+                    return int(status.split("/")[4]), fields
+        while io_thread() is None:
+            time.sleep(0.001)
+        task, fields = io_thread()
+        print(fields["Name"].strip(), "cpus", fields["Cpus_allowed_list"].strip() == str(cpu),
+              "policy", os.sched_getscheduler(task) == os.SCHED_BATCH)
+        for option, value in ((zmq.THREAD_SCHED_POLICY, 0), (zmq.MAX_SOCKETS, 20),
+                              (zmq.THREAD_AFFINITY_CPU_ADD, cpu), (zmq.THREAD_PRIORITY, 0)):
+            try:
+                zmq.ctx_set(ctx, option, value)
+            except pyczmq.ZMQError as error:
+                print("refused", "already run" in str(error))
+        sock.close()
+        zmq.ctx_term(ctx)
+    """)
+    assert output == "7/ZMQbg/IO/0 cpus True policy True\n" + "refused True\n" * 4
+
+
+def test_a_real_time_policy_with_its_priority_is_accepted_or_refused_for_permission():
+    """SCHED_FIFO works once a priority is set first (as root); without the right to
+    use it, the refusal names the permission."""
+    output = clean_stdout("""
+        import errno, os
+        import pyczmq
+        from pyczmq import zmq
+        ctx = zmq.ctx_new()
+        zmq.ctx_set(ctx, zmq.THREAD_PRIORITY, 1)
+        try:
+            zmq.ctx_set(ctx, zmq.THREAD_SCHED_POLICY, os.SCHED_FIFO)
+        except pyczmq.ZMQError as error:
+            print("refused", error.errno == errno.EPERM and "CAP_SYS_NICE" in str(error))
+        else:
+            zmq.socket(ctx, zmq.PAIR).close()
+            print("accepted", os.geteuid() == 0)
+        zmq.ctx_term(ctx)
+    """)
+    assert output in ("accepted True\n", "refused True\n")
+
+
+# -- pairings libzmq can not serve over inproc -------------------------------------------
+
+
+def test_stream_over_inproc_is_refused():
+    """A STREAM socket over inproc: its peer's multipart message aborts libzmq 4.3.4
+    ("(_prefetched_msg.flags () & msg_t::more) == 0 (src/stream.cpp:240)")."""
+    probe("""
+        import pyczmq
+        from pyczmq import zmq, zsocket
+        ctx = pyczmq.Context()
+        stream = ctx.socket("STREAM")
+        def refused(call):
+            try:
+                call()
+            except pyczmq.ZMQError as error:
+                assert error.errno == zmq.ENOCOMPATPROTO and "tcp" in str(error), error
+                raise
+    """, [
+        ("pyczmq.ZMQError", "refused(lambda: stream.bind('inproc://stream'))"),
+        ("pyczmq.ZMQError", "refused(lambda: stream.connect('inproc://stream'))"),
+        ("pyczmq.ZMQError", "refused(lambda: zmq.bind(stream, 'inproc://stream'))"),
+        (None, "assert zsocket.bind(stream, 'inproc://stream') == -1"),
+        (None, "assert zsocket.connect(stream, 'inproc://stream') == -1"),
+        (None, "assert stream.bind('tcp://127.0.0.1:*') > 0"),     # still usable
+        (None, "pair = ctx.socket('PAIR'); pair.connect('inproc://stream');"
+               "pair.send_multipart([b'a', b'b']); assert not stream.poll(50)"),
+    ])
+
+
+def test_a_router_handed_to_a_pair_that_has_its_peer_is_refused():
+    """The sequence that made libzmq assert "written (src/pipe.cpp:87)": the second bind
+    raises, naming both types, and every socket stays usable."""
+    probe("""
+        import pyczmq
+        ctx = pyczmq.Context()
+        pair = ctx.socket("PAIR"); pair.connect("inproc://a")
+        router = ctx.socket("ROUTER"); router.connect("inproc://b")
+        pair2 = ctx.socket("PAIR"); pair2.bind("inproc://a")
+        def refused():
+            try:
+                pair2.bind("inproc://b")
+            except pyczmq.ZMQError as error:
+                assert "PAIR" in str(error) and "ROUTER" in str(error), error
+                raise
+    """, [
+        ("pyczmq.ZMQError", "refused()"),
+        (None, "pair.send(b'x'); assert pair2.recv_bytes() == b'x'"),
+        (None, "dealer = ctx.socket('DEALER'); dealer.bind('inproc://b');"
+               "dealer.send(b'y'); assert router.recv_multipart()[1] == b'y'"),
+    ])
+
+
+@pytest.mark.parametrize("binder, connector, compatible", [
+    ("PUB", "SUB", True), ("XPUB", "SUB", True), ("PUB", "XSUB", True), ("REP", "REQ", True),
+    ("ROUTER", "REQ", True), ("DEALER", "REP", True), ("ROUTER", "DEALER", True),
+    ("DEALER", "DEALER", True), ("ROUTER", "ROUTER", True), ("PULL", "PUSH", True),
+    ("PAIR", "PAIR", True),
+    ("PAIR", "ROUTER", False), ("PUB", "PULL", False), ("REQ", "REQ", False),
+    ("REP", "ROUTER", False), ("PUSH", "PUSH", False), ("SUB", "SUB", False),
+])
+@pytest.mark.parametrize("bind_first", [True, False])
+def test_inproc_pairings_follow_the_zeromq_socket_type_rules(ctx, binder, connector, compatible,
+                                                              bind_first):
+    """Over tcp libzmq refuses incompatible types in its handshake; over inproc pyczmq
+    refuses them at bind or connect (whichever comes second)."""
+    endpoint = "inproc://pairing-%s-%s-%d" % (binder, connector, bind_first)
+    bound, connecting = ctx.socket(binder), ctx.socket(connector)
+    first, second = ((lambda: bound.bind(endpoint), lambda: connecting.connect(endpoint))
+                     if bind_first else
+                     (lambda: connecting.connect(endpoint), lambda: bound.bind(endpoint)))
+    first()
+    if compatible:
+        second()
+    else:
+        with pytest.raises(pyczmq.ZMQError) as info:
+            second()
+        assert binder in str(info.value) and connector in str(info.value)
+
+
+def test_pairing_rules_hold_per_libzmq_context():
+    """Sockets of different libzmq contexts never meet over inproc: no refusal."""
+    own = zmq.ctx_new()
+    try:
+        with pyczmq.Context() as shared:
+            shared.socket("PAIR").bind("inproc://per-context")
+            router = zmq.socket(own, zmq.ROUTER)
+            router.connect("inproc://per-context")
+            router.close()
+    finally:
+        zmq.ctx_term(own)
+
+
+# -- garbage collection of an own context with its sockets ---------------------------------
+
+
+def test_collecting_an_own_context_with_its_open_socket_in_a_cycle_returns():
+    """The collector used to clear the socket's reference to its Context first, whose
+    finalizer then waited in zmq_ctx_term for the still-open socket: gc.collect() hung."""
+    output = clean_stdout("""
+        import gc
+        import pyczmq
+        from pyczmq import zmq
+        def make(n):
+            ctx = zmq.ctx_new()
+            sock = zmq.socket(ctx, zmq.PUSH)
+            sock.bind("inproc://cycle")
+            cycle = [sock, ctx]
+            cycle.append(cycle)
+            other = [ctx, sock]
+            other.append(other)
+            loop = pyczmq.Loop()
+            loop.reader(sock, lambda *args: loop and -1)    # a closure cycle through a Loop
+            if n % 2:                   # a message nobody will take
+                sock.connect("tcp://127.0.0.1:1")
+                sock.send(b"unsent")
+        gc.disable()
+        for n in range(20):
+            make(n)
+            gc.collect()
+        print("collected", len(gc.garbage))
+    """, timeout=60)
+    assert output == "collected 0\n"
+
+
+# -- high-water marks on live connections ----------------------------------------------------
+
+
+def test_hwm_is_refused_once_the_socket_has_connections():
+    """libzmq 4.3.4 applies a new HWM to live pipes and writes to one whose peer has just
+    been freed (an XPUB closed under its inproc SUB: a segmentation fault).  pyczmq
+    refuses the change after the first bind or connect, naming the defect."""
+    probe("""
+        import time
+        import pyczmq
+        from pyczmq import zmq, zsockopt
+        ctx = pyczmq.Context()
+        sub = ctx.socket("SUB")
+        sub.sndhwm = 10; sub.rcvhwm = 10          # before connecting: fine
+        xpub = ctx.socket("XPUB")
+        xpub.bind("inproc://hwm")
+        sub.connect("inproc://hwm")
+        sub.subscribe = b""
+        xpub.close()
+        sub.poll(10)                             # SUB acknowledges the pipe's end
+        time.sleep(0.2)                          # the reaper frees the XPUB's side
+        def refused(call):
+            try:
+                call()
+            except pyczmq.ZMQError as error:
+                assert "#4524" in str(error) and "before" in str(error), error
+                raise
+    """, [
+        ("pyczmq.ZMQError", "refused(lambda: setattr(sub, 'sndhwm', 100))"),
+        ("pyczmq.ZMQError", "refused(lambda: setattr(sub, 'rcvhwm', 100))"),
+        ("pyczmq.ZMQError", "refused(lambda: zsockopt.set_rcvhwm(sub, 100))"),
+        ("pyczmq.ZMQError", "refused(lambda: zmq.setsockopt(sub, zmq.SNDHWM, 100))"),
+        (None, "assert (sub.sndhwm, sub.rcvhwm) == (10, 10)"),
+        (None, "sub.linger = 0; sub.close()"),
+    ])
+
