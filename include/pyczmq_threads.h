@@ -7,18 +7,49 @@
     fails.  pyczmq_try_thread_settings() makes the same calls, in the same
     order and with the same values, on a short-lived thread, and reports the
     first that fails instead.
+
+    pyczmq_term_in_background() terminates a libzmq context on a detached
+    thread: a finalizer must not wait for messages lingering forever.
 */
 #ifndef PYCZMQ_THREADS_H
 #define PYCZMQ_THREADS_H
 
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+static void *pyczmq_term_thread (void *context)
+{
+    while (zmq_ctx_term (context) == -1 && zmq_errno () == EINTR)
+        ;
+    return NULL;
+}
+
+/*  0 if a detached thread now terminates `context`, else an error number.
+    The thread takes no signals (they belong to the interpreter's threads). */
+static int pyczmq_term_in_background (void *context)
+{
+    pthread_attr_t attributes;
+    pthread_t thread;
+    sigset_t blocked, saved;
+    int rc;
+
+    sigfillset (&blocked);
+    pthread_sigmask (SIG_BLOCK, &blocked, &saved);
+    pthread_attr_init (&attributes);
+    pthread_attr_setdetachstate (&attributes, PTHREAD_CREATE_DETACHED);
+    rc = pthread_create (&thread, &attributes, pyczmq_term_thread, context);
+    pthread_attr_destroy (&attributes);
+    pthread_sigmask (SIG_SETMASK, &saved, NULL);
+    return rc;
+}
+
 #endif
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
+#include <zmq.h>
 
 #define PYCZMQ_MAX_CPUS 1024    /* CPU_SETSIZE: libzmq's cpu_set_t holds no more */
 
@@ -109,6 +140,32 @@ static int pyczmq_try_thread_settings (int policy, int priority, const int *cpus
     pthread_join (thread, NULL);
     *step = settings.step;
     return settings.error;
+}
+
+static void *pyczmq_term_thread (void *context)
+{
+    while (zmq_ctx_term (context) == -1 && zmq_errno () == EINTR)
+        ;
+    return NULL;
+}
+
+/*  0 if a detached thread now terminates `context`, else an error number.
+    The thread takes no signals (they belong to the interpreter's threads). */
+static int pyczmq_term_in_background (void *context)
+{
+    pthread_attr_t attributes;
+    pthread_t thread;
+    sigset_t blocked, saved;
+    int rc;
+
+    sigfillset (&blocked);
+    pthread_sigmask (SIG_BLOCK, &blocked, &saved);
+    pthread_attr_init (&attributes);
+    pthread_attr_setdetachstate (&attributes, PTHREAD_CREATE_DETACHED);
+    rc = pthread_create (&thread, &attributes, pyczmq_term_thread, context);
+    pthread_attr_destroy (&attributes);
+    pthread_sigmask (SIG_SETMASK, &saved, NULL);
+    return rc;
 }
 
 #endif

@@ -279,3 +279,120 @@ def test_hwm_is_refused_once_the_socket_has_connections():
         (None, "sub.linger = 0; sub.close()"),
     ])
 
+
+
+# -- linger: what destroy(), the end of a with block, collection and exit wait for -----------
+
+LINGER_SETUPS = {
+    "own context, socket closed": "ctx = zmq.ctx_new(); sock = zmq.socket(ctx, zmq.PUSH)",
+    "own context, socket open": "ctx = zmq.ctx_new(); sock = zmq.socket(ctx, zmq.PUSH)",
+    "CZMQ's context, socket closed": "ctx = pyczmq.Context(); sock = ctx.socket('PUSH')",
+    "CZMQ's context, socket open": "ctx = pyczmq.Context(); sock = ctx.socket('PUSH')",
+}
+
+
+@pytest.mark.parametrize("setup", sorted(LINGER_SETUPS))
+def test_exit_never_waits_for_messages_lingering_forever(setup):
+    """A socket with linger -1 and a message nobody will take, closed or left open: the
+    interpreter exits at once and quietly (libzmq's zmq_ctx_term would wait forever)."""
+    output = clean_stdout("""
+        import pyczmq
+        from pyczmq import zmq
+        %s
+        sock.linger = -1
+        sock.connect("tcp://127.0.0.1:1")
+        sock.send(b"nobody takes this")
+        if %r:
+            sock.close()
+        print("exiting")
+    """ % (LINGER_SETUPS[setup], setup.endswith("closed")), timeout=20)
+    assert output == "exiting\n"
+
+
+def test_own_context_sockets_default_to_linger_0_like_czmqs():
+    """An own context is not 'blocky': its sockets get linger 0, so the end of a with
+    block returns at once; BLOCKY 1 brings back libzmq's infinite default."""
+    output = clean_stdout("""
+        import time
+        from pyczmq import zmq
+        start = time.monotonic()
+        with zmq.ctx_new() as ctx:
+            print(zmq.ctx_get(ctx, zmq.BLOCKY))
+            sock = zmq.socket(ctx, zmq.PUSH)
+            print(sock.linger)
+            sock.connect("tcp://127.0.0.1:1")
+            sock.send(b"dropped")
+        print(time.monotonic() - start < 5)
+        ctx = zmq.ctx_new()
+        zmq.ctx_set(ctx, zmq.BLOCKY, 1)
+        print(zmq.socket(ctx, zmq.PUSH).linger)
+        ctx.destroy(linger=0)
+    """, timeout=20)
+    assert output == "0\n0\nTrue\n-1\n"
+
+
+def test_destroy_waits_as_long_as_the_lingers_say():
+    """A finite linger bounds the wait; destroy(linger=ms) replaces the sockets' own."""
+    output = clean_stdout("""
+        import time
+        from pyczmq import zmq
+        for own, override in ((300, None), (-1, 200), (5000, 0)):
+            ctx = zmq.ctx_new()
+            sock = zmq.socket(ctx, zmq.PUSH)
+            sock.linger = own
+            sock.connect("tcp://127.0.0.1:1")
+            sock.send(b"unsent")
+            start = time.monotonic()
+            ctx.destroy(linger=override)
+            print(round(time.monotonic() - start, 1))
+    """, timeout=30)
+    waits = [float(line) for line in output.split()]
+    assert 0.2 <= waits[0] < 3 and 0.1 <= waits[1] < 3 and waits[2] < 1, waits
+
+
+def test_infinite_linger_delivers_once_a_peer_comes(ctx):
+    """Nothing lost: destroy() of an own context whose socket has linger -1 returns once
+    a peer has taken the message, which arrives intact."""
+    import socket as pysocket
+    import threading
+    probe = pysocket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    own = zmq.ctx_new()
+    push = zmq.socket(own, zmq.PUSH)
+    push.linger = -1
+    push.connect("tcp://127.0.0.1:%d" % port)
+    push.send(b"late but delivered")
+    push.close()
+    destroyer = threading.Thread(target=own.destroy)
+    destroyer.start()
+    destroyer.join(0.3)
+    assert destroyer.is_alive()             # waiting for the message to leave
+    pull = ctx.socket("PULL")
+    pull.rcvtimeo = 10000
+    pull.bind("tcp://127.0.0.1:%d" % port)
+    assert pull.recv_bytes() == b"late but delivered"
+    destroyer.join(10)
+    assert not destroyer.is_alive() and own.destroyed
+
+
+def test_collecting_an_own_context_never_waits_for_infinite_lingers():
+    """Its finalizer leaves the wait to a thread of its own: gc.collect() returns."""
+    output = clean_stdout("""
+        import gc
+        from pyczmq import zmq
+        def make():
+            ctx = zmq.ctx_new()
+            sock = zmq.socket(ctx, zmq.PUSH)
+            sock.linger = -1
+            sock.connect("tcp://127.0.0.1:1")
+            sock.send(b"unsent")
+            cycle = [ctx, sock]
+            cycle.append(cycle)
+        for _ in range(5):
+            make()
+            gc.collect()
+        print("collected")
+    """, timeout=20)
+    assert output == "collected\n"

@@ -1,4 +1,5 @@
-# A trial of libzmq's I/O thread settings (include/pyczmq_threads.h).
+# A trial of libzmq's I/O thread settings, and a context terminated on a
+# thread of its own (include/pyczmq_threads.h).
 # Used only inside pyczmq's own implementation: not part of the Cython API.
 
 cdef extern from "pyczmq_threads.h" nogil:
@@ -12,3 +13,4 @@ cdef extern from "pyczmq_threads.h" nogil:
         PYCZMQ_STEP_THREAD
     int pyczmq_try_thread_settings(int policy, int priority, const int *cpus, int cpu_count,
                                    int *step)
+    int pyczmq_term_in_background(void *context)

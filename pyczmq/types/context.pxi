@@ -25,6 +25,11 @@ cdef int _socket_type(object kind) except -1:
 cdef enum:
     _UNSET = -2     # a Context default left to CZMQ
 
+cdef enum Lingering:    # what the sockets a context closed may still be sending
+    LINGER_NONE         # nothing: all were closed with linger 0
+    LINGER_BOUNDED      # unsent messages, for at most their linger
+    LINGER_FOREVER      # unsent messages, until a peer takes them (linger -1)
+
 
 # Context options libzmq reads only when the context starts its threads (at
 # its first socket), and the scheduling policies a Linux thread can take.
@@ -121,11 +126,13 @@ cdef class Context:
         # Sockets keep their Context alive, so no call can still be waiting on the pipe.
         self._forget_wake_pipe()
         if self._c_ctx != NULL and self._pid == _process_pid:
-            # Its sockets are gone (they hold a reference to it); a linger
-            # they were given may still make this wait.
-            with nogil:
-                while zmq_ctx_term(self._c_ctx) != 0 and zmq_errno() == EINTR:
-                    pass
+            # Its sockets are closed (they hold a reference to it).  Termination
+            # waits for the messages they left, as long as their linger says:
+            # a finalizer must not wait forever, so then a thread waits.
+            if self._lingering != LINGER_FOREVER or pyczmq_term_in_background(self._c_ctx) != 0:
+                with nogil:
+                    while zmq_ctx_term(self._c_ctx) != 0 and zmq_errno() == EINTR:
+                        pass
         self._c_ctx = NULL
 
     cdef int _check_alive(self) except -1:
@@ -322,12 +329,29 @@ cdef class Context:
         """A new Socket of `kind` (a constant such as ``pyczmq.zmq.PUSH`` or a name like "PUSH")."""
         return Socket(self, kind)
 
-    def destroy(self):
+    def destroy(self, linger=None):
         """Close every socket of this context and end the scope.  Sockets that
         another thread is blocked on are closed by that thread, whose call
-        raises ContextTerminated."""
+        raises ContextTerminated.  `linger` (ms), if given, replaces each open
+        socket's own first.
+
+        An own libzmq context (``zmq.ctx_new()``) is then terminated, which
+        waits for the messages its sockets left unsent for as long as their
+        linger says: 0 by default (no wait), -1 until a peer takes them
+        (Ctrl-C interrupts the wait).  CZMQ's shared context lives on: its
+        sockets send what they left in the background, and the process's exit
+        waits for them as long as their linger says, except for a linger of -1
+        (exit never waits forever)."""
+        cdef int value
+        if linger is not None:
+            _check_int_range("linger", linger, -1, 2**31 - 1)
         if self._destroyed:
             return
+        if linger is not None:
+            value = linger
+            for sock in list(self._sockets):
+                if not (<Socket>sock)._busy and (<Socket>sock)._pid == _process_pid:
+                    zmq_setsockopt((<Socket>sock)._c_handle, ZMQ_LINGER, &value, sizeof(int))
         self._destroyed = True
         for actor in list(self._actors):    # actors first: they may use the sockets' peers
             actor.destroy()

@@ -13,6 +13,7 @@ zsys_handler_set(NULL)
 cdef pid_t _process_pid = getpid()      # kept current by the at-fork hook
 cdef bint _context_started = False      # a socket exists or existed in this process
 cdef void *_zauth_owner = NULL          # the Auth whose zauth actor runs (CZMQ allows one)
+cdef bint _czmq_lingers_forever = False # a CZMQ socket was closed with linger -1
 _open_sockets = _weakref.WeakSet()      # every open Socket of this process
 _contexts = _weakref.WeakSet()          # every Context (their wake pipes, at fork)
 _running_actors = _weakref.WeakSet()    # every Actor (Auth, ...) of this process still running
@@ -30,6 +31,7 @@ def _after_fork_in_child():
     # CZMQ's own at-fork handler has reset its state, including turning its
     # signal handling back on; the child starts with a fresh context.
     global _process_pid, _context_started, _zauth_owner, _czmq_thread_settings
+    global _czmq_lingers_forever
     zsys_handler_set(NULL)
     for context in list(_contexts):
         # Our copies of the parent's wake pipes: close them now, before their
@@ -37,6 +39,7 @@ def _after_fork_in_child():
         (<Context>context)._forget_wake_pipe()
     _process_pid = getpid()
     _context_started = False
+    _czmq_lingers_forever = False
     _czmq_thread_settings = _default_thread_settings()     # CZMQ's context is new
     _zauth_owner = NULL         # the parent's actor threads do not exist here
     _open_sockets.clear()       # the parent's sockets are not ours to close
@@ -78,6 +81,11 @@ def _close_all_at_exit():
     if czmq_busy and _czmq_context_at_exit == NULL:
         _czmq_context_at_exit = zsys_init()
         atexit(_shut_down_czmq_context)
+    if _czmq_lingers_forever and all_closed:
+        # zsys_shutdown would wait in zmq_ctx_term until a peer takes the
+        # messages of a socket closed with linger -1: exit must not hang.
+        # CZMQ skips the termination while it counts an open socket.
+        all_closed = zsys_socket(ZMQ_PAIR, NULL, 0) == NULL
     if not all_closed:
         zsys_set_logstream(NULL)
 

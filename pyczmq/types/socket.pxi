@@ -258,9 +258,21 @@ cdef class Socket(SocketOptions):
 
     cdef void _close_handle(self) noexcept:
         """Close the libzmq handle (this process's own) and forget it."""
+        global _czmq_lingers_forever
+        cdef int linger = 0
+        cdef size_t size = sizeof(int)
         if self._use_fd >= 0:               # a use_fd no bind adopted
             close(self._use_fd)
             self._use_fd = -1
+        # Its unsent messages may keep the context's termination (destroy(),
+        # the process's exit) waiting as long as its linger: remember how long.
+        zmq_getsockopt(self._c_handle, ZMQ_LINGER, &linger, &size)
+        if linger != 0:
+            if self._zsys:
+                _czmq_lingers_forever |= linger < 0
+            elif self.ctx is not None:
+                self.ctx._lingering = max(self.ctx._lingering,
+                                          LINGER_FOREVER if linger < 0 else LINGER_BOUNDED)
         if self._zsys:
             zsys_close(self._c_handle, NULL, 0)     # CZMQ counts its sockets
         else:
