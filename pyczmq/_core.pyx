@@ -24,7 +24,7 @@ from libc.signal cimport SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGSEGV
 from posix.signal cimport SIG_BLOCK, SIG_SETMASK, sigdelset, sigfillset, sigset_t
 from posix.stat cimport S_ISSOCK, fstat, struct_stat
 from posix.types cimport mode_t
-from posix.unistd cimport close, getpid, pipe, write
+from posix.unistd cimport close, getpid, pipe, read, write
 
 import random as _random
 

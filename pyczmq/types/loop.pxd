@@ -41,6 +41,7 @@ cdef class Loop:
 
     cdef int _check(self) except -1
     cdef int _call(self, size_t key, short revents) noexcept
+    cdef int _on_signal(self) noexcept
     cdef void _sockets_busy(self, bint busy) noexcept
     cdef int _end_items(self, void *socket, int fd) except -1
     cdef int _forget(self, Socket sock) except -1

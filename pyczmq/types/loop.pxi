@@ -16,7 +16,11 @@ _running_loops = {}     # zloop address -> the Loop whose start() runs it
 
 cdef int _on_item(zloop_t *loop, zmq_pollitem_t *item, void *arg) noexcept with gil:
     owner = _running_loops.get(<size_t>loop)
-    return 0 if owner is None else (<Loop>owner)._call(<size_t>arg, item.revents)
+    if owner is None:
+        return 0
+    if arg == NULL:                 # (key 0) the signal wake pipe
+        return (<Loop>owner)._on_signal()
+    return (<Loop>owner)._call(<size_t>arg, item.revents)
 
 
 cdef int _on_timer(zloop_t *loop, int timer_id, void *arg) noexcept with gil:
@@ -110,6 +114,17 @@ cdef class Loop:
             if self._c_loop != NULL:
                 self._sockets_busy(True)
         return -1 if isinstance(result, int) and result == -1 else 0
+
+    cdef int _on_signal(self) noexcept:
+        """A signal arrived (the wake pipe is readable): run Python's handlers;
+        one that raises (Ctrl-C) stops the loop."""
+        _signal_wake_drain()
+        try:
+            PyErr_CheckSignals()
+        except BaseException as error:
+            self._error = error
+            return -1
+        return 0
 
     cdef int _drop(self, _Handler handler) except -1:
         """Forget a registration: zloop calls to its key are ignored from now on."""
@@ -337,18 +352,26 @@ cdef class Loop:
         raises KeyboardInterrupt.  The GIL is released while it waits."""
         cdef int rc, err
         cdef _Handler handler
+        cdef zmq_pollitem_t wake            # the signal wake pipe (see process.pxi)
         self._check()
         if self._running:
             raise RuntimeError("the loop is already running")
         for handler in self._items:         # nobody else may be using them
             if handler.socket is not None:
                 handler.socket._check()
+        wake.socket = NULL
+        wake.events = ZMQ_POLLIN
+        wake.fd = _signal_wake_begin()
+        if wake.fd >= 0 and zloop_poller(self._c_loop, &wake, _on_item, NULL) != 0:
+            _signal_wake_end()
+            return _raise_last("register with the loop")
         self._running = True
         self._thread = PyThread_get_thread_ident()
         self._error = None
         _running_loops[<size_t>self._c_loop] = self
         self._sockets_busy(True)
         try:
+            PyErr_CheckSignals()            # one that came before the pipe was in place
             while True:
                 with nogil:
                     rc = zloop_start(self._c_loop)
@@ -367,6 +390,9 @@ cdef class Loop:
                     return 0
                 return _raise_zmq(err, "loop")
         finally:
+            if wake.fd >= 0:
+                zloop_poller_end(self._c_loop, &wake)
+                _signal_wake_end()
             self._running = False
             self._has_run = True
             _running_loops.pop(<size_t>self._c_loop, None)
