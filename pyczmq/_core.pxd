@@ -30,3 +30,4 @@ include "types/beacon.pxd"
 cdef Frame new_frame(object data)
 cdef Context new_own_context()
 cdef str decode_text(bytes data)
+cdef bytes encode_text(str text)

@@ -5,7 +5,7 @@ as in the seed; a sent, moved or destroyed frame raises ClosedError.
 """
 
 from pyczmq._core cimport Frame, Socket, new_frame
-from pyczmq._core import ClosedError, Frame, ZMQError
+from pyczmq._core import Again, ClosedError, Frame, ZMQError
 
 MORE = Frame.MORE
 REUSE = Frame.REUSE
@@ -96,8 +96,12 @@ def send(Frame frame not None, Socket sock not None, int flags=0):
 
 
 def recv(Socket sock not None):
-    """Receive one message part as a Frame (blocks)."""
-    return sock._recv_frame(False)
+    """Receive one message part as a Frame (blocks); None when the socket's
+    rcvtimeo expires (zframe_recv returns NULL)."""
+    try:
+        return sock._recv_frame(False)
+    except Again:
+        return None
 
 
 def recv_nowait(Socket sock not None):

@@ -24,7 +24,7 @@ from libc.stdint cimport uint8_t
 from libc.string cimport memcpy
 
 from pyczmq.includes cimport libzmq as C
-from pyczmq._core cimport Context, Msg, Socket, new_own_context
+from pyczmq._core cimport Context, Msg, Socket, encode_text, new_own_context
 
 from pyczmq._core import (SOCKET_OPTIONS, ZMQError, Again, ContextTerminated, Pollitem,
                           poll_items, proxy as _proxy)
@@ -361,7 +361,7 @@ def send(Socket sock not None, buf, len=None, int flags=0):
     cdef Py_ssize_t size
     _check_flags(flags, _SEND_FLAGS, "send")
     if isinstance(buf, str):
-        buf = (<str>buf).encode("utf-8")
+        buf = encode_text(buf)
     PyObject_GetBuffer(buf, &view, PyBUF_SIMPLE)
     try:
         size = _length(len, view.len, "len")
@@ -424,7 +424,7 @@ def getsockopt(Socket sock not None, int option, val=None, len=None):
 def setsockopt(Socket sock not None, int option, val, len=None):
     """Set a socket option by number (`val` up to `len` bytes for binary options)."""
     if len is not None and not isinstance(val, int):
-        data = (<str>val).encode("utf-8") if isinstance(val, str) else bytes(val)
+        data = encode_text(val) if isinstance(val, str) else bytes(val)
         val = data[:_length(len, PyBytes_GET_SIZE(data), "len")]
     entry = _WRITABLE_OPTIONS.get(option)
     if entry is None:

@@ -5,7 +5,7 @@ destroyed message raises ClosedError.
 """
 
 from pyczmq._core cimport Frame, Message, Socket
-from pyczmq._core import ClosedError, Message, ZMQError
+from pyczmq._core import Again, ClosedError, Message, ZMQError
 
 __all__ = ["new", "destroy", "recv", "send", "size", "content_size", "append", "push",
            "pop", "addstr", "pushstr", "popstr", "first", "next", "last", "remove",
@@ -23,8 +23,12 @@ def destroy(Message msg not None):
 
 
 def recv(Socket sock not None):
-    """Receive the next multipart message as a Message (blocks)."""
-    return sock._recv_message(False)
+    """Receive the next multipart message as a Message (blocks); None when the
+    socket's rcvtimeo expires (zmsg_recv returns NULL)."""
+    try:
+        return sock._recv_message(False)
+    except Again:
+        return None
 
 
 def send(Message msg, Socket sock not None):

@@ -5,8 +5,8 @@ kept as surrogates); unlike C strings they may contain NUL characters.  The
 send functions return 0 or -1 as in the seed.
 """
 
-from pyczmq._core cimport Socket, decode_text
-from pyczmq._core import ClosedError, ZMQError
+from pyczmq._core cimport Socket, decode_text, encode_text
+from pyczmq._core import Again, ClosedError, ZMQError
 from pyczmq.includes.libzmq cimport ZMQ_DONTWAIT as DONTWAIT, ZMQ_SNDMORE as SNDMORE
 
 cdef extern from "Python.h":
@@ -20,7 +20,11 @@ cdef int _send(Socket sock, object string, int flags) except -2:
     cdef Py_ssize_t size
     if not isinstance(string, str):
         raise TypeError("zstr sends str, not %s" % type(string).__name__)
-    text = PyUnicode_AsUTF8AndSize(string, &size)
+    try:
+        text = PyUnicode_AsUTF8AndSize(string, &size)
+    except UnicodeEncodeError:                  # surrogates of bytes received
+        string = encode_text(string)
+        text, size = <bytes>string, len(<bytes>string)
     try:
         sock.send_buffer(text, size, flags)
     except ClosedError:
@@ -31,8 +35,12 @@ cdef int _send(Socket sock, object string, int flags) except -2:
 
 
 def recv(Socket sock not None):
-    """Receive one message part as str."""
-    return sock.recv_text_c(0)
+    """Receive one message part as str (blocks); None when the socket's
+    rcvtimeo expires (zstr_recv returns NULL)."""
+    try:
+        return sock.recv_text_c(0)
+    except Again:
+        return None
 
 
 def recv_nowait(Socket sock not None):

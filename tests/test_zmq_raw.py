@@ -808,7 +808,7 @@ def test_poll_wakes_when_a_message_arrives(raw_pair, pair):
 
 
 def test_pollitem_fields():
-    item = zmq.pollitem()
+    item = zmq.pollitem(fd=0)
     assert (item.socket, item.fd, item.events, item.revents) == (None, 0, 0, 0)
     ctx = zmq.ctx_new()
     try:

@@ -18,7 +18,7 @@ cdef bytes _beacon_bytes(object data, str what):
     """Beacon data or a filter as bytes of at most 255."""
     cdef Py_buffer view
     if isinstance(data, str):
-        result = (<str>data).encode("utf-8")
+        result = encode_text(data)
     elif isinstance(data, bytes):
         result = data
     else:

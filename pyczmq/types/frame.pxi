@@ -214,6 +214,13 @@ cdef class Frame:
         return frame
 
     @property
+    def frame(self):
+        """The address of the zframe_t, as an int: the 2013 API's attribute (a cdata
+        pointer then).  Use with care: it moves when the frame is sent or added."""
+        self._check()
+        return <size_t>self._c_frame
+
+    @property
     def owned(self):
         """True if this object owns its frame, False if it views a frame of a Message."""
         self._check()
@@ -289,9 +296,9 @@ cdef class Frame:
         return _decode(<char *>zframe_data(self._c_frame), zframe_size(self._c_frame))
 
     def streq(self, string):
-        """True if the data equals `string` (str as UTF-8, or bytes)."""
+        """True if the data equals `string` (str as sent, see send(), or bytes)."""
         if isinstance(string, str):
-            string = (<str>string).encode("utf-8")
+            string = encode_text(string)
         return self.bytes() == string
 
     def eq(self, other):

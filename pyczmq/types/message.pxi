@@ -304,6 +304,13 @@ cdef class Message:
             frame = zmsg_next(self._c_msg)
         return parts
 
+    @property
+    def msg(self):
+        """The address of the zmsg_t, as an int: the 2013 API's attribute (a cdata
+        pointer then).  Use with care: it goes away when the message is sent."""
+        self._check()
+        return <size_t>self._c_msg
+
     def size(self):
         """Number of frames."""
         self._check()

@@ -62,12 +62,13 @@ cdef class Pollitem:
     or a file descriptor when `socket` is None, the `events` to wait for
     (POLLIN, POLLOUT, POLLERR) and the `revents` poll() found."""
 
-    def __init__(self, socket=None, fd=0, events=0, revents=0):
+    def __init__(self, socket=None, fd=None, events=0, revents=0):
         if socket is not None and not isinstance(socket, Socket):
             raise TypeError("pollitem socket must be a pyczmq Socket, not %s"
                             % type(socket).__name__)
         if socket is None and (not isinstance(fd, int) or fd < 0):
-            raise ValueError("a pollitem needs a socket or a file descriptor >= 0, not %r" % (fd,))
+            raise ValueError("a pollitem needs a socket or a file descriptor >= 0, not %r"
+                             % (fd,))
         self.socket = socket
         self.fd = fd if socket is None else 0
         self.events = events

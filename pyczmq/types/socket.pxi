@@ -121,11 +121,16 @@ cdef bytes _endpoint_bytes(object endpoint):
 
 
 cdef int _get_buffer(object data, Py_buffer *view) except -1:
-    """Fill `view` with the bytes of a str (UTF-8), bytes or any C-contiguous buffer."""
+    """Fill `view` with the bytes of a str (UTF-8, see encode_text), bytes or
+    any C-contiguous buffer."""
     cdef const char *text
     cdef Py_ssize_t size
     if isinstance(data, str):
-        text = PyUnicode_AsUTF8AndSize(data, &size)
+        try:
+            text = PyUnicode_AsUTF8AndSize(data, &size)     # cached in the str: no copy
+        except UnicodeEncodeError:
+            data = encode_text(data)
+            text, size = PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data)
         return PyBuffer_FillInfo(view, data, <void *>text, size, 1, PyBUF_SIMPLE)
     if not PyObject_CheckBuffer(data):
         raise TypeError("expected str, bytes or a buffer, not %s" % type(data).__name__)
@@ -161,6 +166,13 @@ cdef str _decode(const char *data, size_t size):
 cdef str decode_text(bytes data):
     """Received bytes as str, as Socket.recv() returns them."""
     return _decode(PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data))
+
+
+cdef bytes encode_text(str text):
+    """A str as the bytes it is sent as: UTF-8, and the surrogates that stand
+    for received bytes that were not UTF-8 as those bytes again (so a str
+    received goes out unchanged)."""
+    return text.encode("utf-8", "surrogateescape")
 
 
 # The collector must never take a Socket's Context from it while the socket
@@ -339,6 +351,11 @@ cdef class Socket(SocketOptions):
         """Address of the libzmq socket handle, as an int (use with care)."""
         self._check()
         return <size_t>self._c_handle
+
+    @property
+    def sock(self):
+        """The 2013 API's name of `underlying` (a cdata pointer then, an int now)."""
+        return self.underlying
 
     def type(self):
         """The socket type, a ZMQ_* constant (e.g. ``pyczmq.zmq.PUSH``)."""
