@@ -511,7 +511,8 @@ def recv_monitor_event(Socket monitor not None, int flags=0):
 def proxy(Socket frontend not None, Socket backend not None, Socket capture=None):
     """zmq_proxy, GIL released: forwards between the two sockets (copying to
     `capture`) until their context ends (ctx_term/ctx_shutdown, or
-    Context.destroy() of a CZMQ context); returns -1 then, as libzmq does."""
+    Context.destroy(), also while a send waits for room); closes them and
+    returns -1 then, as libzmq does."""
     _proxy(frontend, backend, capture)
     return -1
 

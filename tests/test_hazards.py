@@ -429,3 +429,148 @@ def test_ctrl_c_is_never_lost_between_two_polls_of_a_loop(nonstop):
     """ % nonstop
     for _ in range(3):
         assert signal_child(code, signal.SIGINT, timeout=10) == (0, "KeyboardInterrupt\n", "")
+
+
+# -- a proxy blocked forwarding a message ------------------------------------------------------
+
+PROXY_BLOCKED = """
+    import threading, time
+    import pyczmq
+    from pyczmq import zmq
+    ctx = %s
+    front = zmq.socket(ctx, zmq.PULL); front.bind("inproc://front")
+    feeder = zmq.socket(ctx, zmq.PUSH); feeder.connect("inproc://front")
+    if %r == "router":
+        # A ROUTER with router_mandatory waits for room at a peer that reads nothing.
+        back = zmq.socket(ctx, zmq.ROUTER); back.router_mandatory = 1; back.sndhwm = 1
+        back.bind("inproc://back")
+        peer = zmq.socket(ctx, zmq.DEALER); peer.routing_id = b"peer"; peer.rcvhwm = 1
+        peer.connect("inproc://back")
+        message = [b"peer", b"for the peer"]
+    else:
+        # A PUSH whose one peer's queue is full.
+        back = zmq.socket(ctx, zmq.PUSH); back.sndhwm = 1; back.bind("inproc://back")
+        peer = zmq.socket(ctx, zmq.PULL); peer.rcvhwm = 1; peer.connect("inproc://back")
+        message = [b"one", b"message"]
+    time.sleep(0.1)                             # the peer's routing id reaches the ROUTER
+    for _ in range(20):
+        feeder.send_multipart(message)
+    outcome = []
+    def run():
+        try:
+            outcome.append(zmq.proxy(front, back))
+        except BaseException as error:
+            outcome.append(error)
+    thread = threading.Thread(target=run)
+    thread.start()
+    time.sleep(0.3)                             # forwarding, then blocked
+    %s
+    thread.join(10)
+    print("ended" if not thread.is_alive() else "still running", outcome,
+          front.closed, back.closed)
+"""
+
+
+@pytest.mark.parametrize("backend", ["router", "push"])
+@pytest.mark.parametrize("context, end", [
+    ("pyczmq.Context()", "ctx.destroy()"),
+    ("zmq.ctx_new()", "ctx.destroy()"),
+    ("zmq.ctx_new()", "zmq.ctx_shutdown(ctx)"),
+])
+def test_destroy_ends_a_proxy_blocked_forwarding_a_message(backend, context, end):
+    """libzmq reads zmq_proxy_steerable's control socket only between messages: a proxy
+    waiting for room to send one outlived Context.destroy().  pyczmq's proxy watches the
+    Context's wake pipe in every wait: it ends at once, closing its sockets."""
+    output = clean_stdout(PROXY_BLOCKED % (context, backend, end), timeout=30)
+    assert output == "ended [-1] True True\n"
+
+
+def test_ctrl_c_interrupts_a_blocked_proxy_and_leaves_whole_messages():
+    """KeyboardInterrupt out of a proxy waiting to send; the message it held is dropped
+    whole (no part is left to be read as a new message), the sockets stay usable."""
+    import signal
+    from conftest import signal_child
+    code = """
+        import time, pyczmq
+        from pyczmq import zmq
+        ctx = pyczmq.Context()
+        front = ctx.socket("PULL"); front.bind("inproc://front")
+        feeder = ctx.socket("PUSH"); feeder.connect("inproc://front")
+        back = ctx.socket("PUSH"); back.sndhwm = 1; back.bind("inproc://back")
+        peer = ctx.socket("PULL"); peer.rcvhwm = 1; peer.connect("inproc://back")
+        for n in range(10):
+            feeder.send_multipart([b"%d" % n, b"a", b"b"])
+        feeder.send_multipart([b"last", b"a", b"b"])
+        print("ready", flush=True)
+        try:
+            zmq.proxy(front, back)
+        except KeyboardInterrupt:
+            print("KeyboardInterrupt")
+        received = []
+        while peer.poll(100):
+            received.append(peer.recv_multipart())
+        while front.poll(0):
+            received.append(front.recv_multipart())
+        print(all(len(parts) == 3 and parts[1:] == [b"a", b"b"] for parts in received),
+              received[-1][0])
+        back.send(b"still usable")
+    """
+    assert signal_child(code, signal.SIGINT, settle=0.3, timeout=10) == \
+        (0, "KeyboardInterrupt\nTrue b'last'\n", "")
+
+
+def test_a_proxy_forwards_everything_in_order_with_capture(ctx):
+    """50,000 three-part messages each way through the proxy: all arrive, in order and
+    whole, and the capture socket gets a copy of every part."""
+    import threading
+    front, back = ctx.socket("ROUTER"), ctx.socket("DEALER")
+    front.bind("inproc://proxy-front")
+    back.bind("inproc://proxy-back")
+    capture = ctx.socket("PUSH")
+    capture.bind("inproc://proxy-capture")
+    tap = ctx.socket("PULL")
+    tap.rcvhwm = 0
+    tap.connect("inproc://proxy-capture")
+    client, server = ctx.socket("DEALER"), ctx.socket("DEALER")
+    client.connect("inproc://proxy-front")
+    server.connect("inproc://proxy-back")
+    for sock in (client, server, tap):
+        sock.rcvtimeo = 10000
+    thread = threading.Thread(target=zmq.proxy, args=(front, back, capture))
+    thread.start()
+    count, window = 50000, 500          # (within the high-water marks)
+    try:
+        for start in range(0, count, window):
+            batch = range(start, start + window)
+            for n in batch:
+                client.send_multipart([b"", b"%d" % n, b"x" * (n % 100)])
+            for n in batch:
+                parts = server.recv_multipart()
+                assert parts[-2:] == [b"%d" % n, b"x" * (n % 100)], parts
+                server.send_multipart(parts[:-2] + [b"reply %d" % n])
+            for n in batch:
+                assert client.recv_multipart() == [b"", b"reply %d" % n]
+        captured = 0
+        while tap.poll(100):
+            tap.recv_multipart()
+            captured += 1
+        assert captured == 2 * count
+    finally:
+        ctx.destroy()
+        thread.join(10)
+    assert not thread.is_alive()
+
+
+def test_a_send_error_ends_the_proxy_with_zmqerror(ctx):
+    """A ROUTER with router_mandatory refuses an unknown peer (EHOSTUNREACH): zmq_proxy
+    fails, and so does pyczmq's, with the sockets left open."""
+    front, back = ctx.socket("PULL"), ctx.socket("ROUTER")
+    back.router_mandatory = 1
+    front.bind("inproc://unreachable-front")
+    back.bind("inproc://unreachable-back")
+    feeder = ctx.socket("PUSH")
+    feeder.connect("inproc://unreachable-front")
+    feeder.send_multipart([b"nobody", b"hello"])
+    with pytest.raises(pyczmq.ZMQError) as info:
+        zmq.proxy(front, back)
+    assert info.value.errno == zmq.EHOSTUNREACH and not front.closed and not back.closed

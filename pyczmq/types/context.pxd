@@ -11,7 +11,6 @@ cdef class Context:
     cdef int _wake_write_fd
     cdef pid_t _wake_pid        # process that made the pipe
     cdef object _sockets        # WeakSet of the open sockets made through this scope
-    cdef list _proxies          # control sockets of running proxies (see proxy())
     cdef object _actors         # WeakSet of the actors (Auth, ...) started with this scope
     cdef dict _own_thread_settings  # I/O thread settings given to _c_ctx (see _thread_settings)
     cdef object __weakref__

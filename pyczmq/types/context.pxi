@@ -114,7 +114,6 @@ cdef class Context:
         self._wake_pid = 0
         self._sockets = _weakref.WeakSet()
         self._actors = _weakref.WeakSet()
-        self._proxies = []
         _contexts.add(self)
 
     def __init__(self, iothreads=None):
@@ -355,8 +354,6 @@ cdef class Context:
         self._destroyed = True
         for actor in list(self._actors):    # actors first: they may use the sockets' peers
             actor.destroy()
-        for control in self._proxies:       # stop proxies running on its sockets
-            zmq_send((<Socket>control)._c_handle, b"TERMINATE", 9, ZMQ_DONTWAIT)
         for sock in list(self._sockets):
             if not (<Socket>sock)._busy:
                 (<Socket>sock)._close("its Context was destroyed")

@@ -149,12 +149,168 @@ def poll_items(items, timeout=-1):
         PyMem_Free(c_items)
 
 
-def proxy(Socket frontend not None, Socket backend not None, Socket capture=None):
-    """zmq_proxy(), GIL released, until the sockets' context ends: zmq.ctx_term()
-    or ctx_shutdown() of an own context, or Context.destroy() of CZMQ's."""
-    cdef Socket control_in, control_out
-    cdef void *capture_handle = NULL
+# -- proxy ------------------------------------------------------------------------
+#
+# pyczmq forwards itself rather than calling zmq_proxy_steerable: libzmq reads
+# the proxy's control socket only between messages, so a proxy blocked
+# sending one (a full ROUTER peer under router_mandatory, a STREAM peer) never
+# ended.  Here every wait also watches the Context's wake pipe, and runs
+# without the GIL; the GIL is taken only to check signals and to raise.
+
+cdef enum:
+    _PROXY_BURST = 1000         # messages forwarded from one side before polling again
+    _PROXY_MAX_BACKOFF = 100    # ms between retries when POLLOUT promised room it had not
+
+
+cdef int _proxy_wait(void *sock, short events, int wake_fd, long timeout) except -2 nogil:
+    """Wait for `events` on `sock` (or, with sock NULL, for `timeout` ms) or the
+    wake pipe: 1 ready, 0 timed out, -1 woken (destroyed) or terminated."""
+    cdef zmq_pollitem_t items[2]
+    cdef int count = 0, rc, err
+    if sock != NULL:
+        items[0].socket = sock
+        items[0].fd = 0
+        items[0].events = events
+        count = 1
+    items[count].socket = NULL
+    items[count].fd = wake_fd
+    items[count].events = ZMQ_POLLIN
+    while True:
+        items[0].revents = items[1].revents = 0
+        rc = zmq_poll(items, count + 1, timeout)
+        if rc >= 0:
+            break
+        err = zmq_errno()
+        if err == ETERM:
+            return -1
+        with gil:
+            if err != EINTR:
+                _raise_zmq(err, "proxy: poll")
+            PyErr_CheckSignals()
+    if items[count].revents:
+        return -1
+    return 1 if rc > 0 else 0
+
+
+cdef int _proxy_send(void *sock, zmq_msg_t *part, bint more, bint first,
+                     int wake_fd) except -2 nogil:
+    """Send one part, waiting (first parts only) for room or the wake pipe:
+    0 sent, -1 woken or terminated.  Like libzmq's blocking send, a later part
+    never waits: EAGAIN then means libzmq dropped the rest of the message."""
+    cdef long backoff = -1      # -1: wait for POLLOUT; else ms to sleep first
+    cdef int err, ready
+    while True:
+        if zmq_msg_send(part, sock, (ZMQ_SNDMORE if more else 0) | ZMQ_DONTWAIT) >= 0:
+            return 0
+        err = zmq_errno()
+        if err == EINTR:
+            continue
+        if err == ETERM:
+            return -1
+        if err != EAGAIN:
+            with gil:
+                _raise_zmq(err, "proxy: send")
+        if not first:
+            return 0
+        if backoff < 0:
+            ready = _proxy_wait(sock, ZMQ_POLLOUT, wake_fd, -1)
+            if ready > 0:
+                backoff = 1     # if the send fails again, the room was another peer's
+        else:
+            ready = _proxy_wait(NULL, 0, wake_fd, backoff)
+            backoff = min(backoff * 2, _PROXY_MAX_BACKOFF)
+        if ready < 0:
+            return -1
+
+
+cdef int _proxy_forward(void *source, void *target, void *capture, int wake_fd) except -2 nogil:
+    """Forward up to _PROXY_BURST whole messages waiting on `source` to `target`
+    (a copy of each part to `capture`): 0, or -1 woken or terminated.  A
+    message being forwarded then is dropped, all of it."""
+    cdef zmq_msg_t part, copy
+    cdef int count, err, status = 0
+    cdef bint more = False, first
+    zmq_msg_init(&part)
+    try:
+        for count in range(_PROXY_BURST):
+            if zmq_msg_recv(&part, source, ZMQ_DONTWAIT) < 0:
+                err = zmq_errno()
+                if err == EAGAIN:
+                    return 0
+                if err == ETERM:
+                    return -1
+                if err == EINTR:
+                    continue
+                with gil:
+                    _raise_zmq(err, "proxy: recv")
+            first = True
+            while True:
+                more = zmq_msg_more(&part)
+                if capture != NULL:
+                    zmq_msg_init(&copy)
+                    zmq_msg_copy(&copy, &part)
+                    try:
+                        status = _proxy_send(capture, &copy, more, first, wake_fd)
+                    finally:
+                        zmq_msg_close(&copy)
+                    if status < 0:
+                        return -1
+                status = _proxy_send(target, &part, more, first, wake_fd)
+                if status < 0 or not more:
+                    break
+                first = False
+                if zmq_msg_recv(&part, source, ZMQ_DONTWAIT) < 0:
+                    more = False        # (the rest of a message is there: ETERM)
+                    return -1
+            if status < 0:
+                return -1
+            more = False
+        return 0
+    finally:
+        # Never leave the rest of a message behind to be read as a new one.
+        while more and zmq_msg_recv(&part, source, ZMQ_DONTWAIT) >= 0:
+            more = zmq_msg_more(&part)
+        zmq_msg_close(&part)
+
+
+cdef int _proxy_run(void *frontend, void *backend, void *capture, int wake_fd) except -2 nogil:
+    """Forward between the two sockets until the wake pipe (destroy) or ETERM: -1."""
+    cdef zmq_pollitem_t items[3]
     cdef int rc, err
+    items[0].socket = frontend
+    items[1].socket = backend
+    items[2].socket = NULL
+    items[2].fd = wake_fd
+    items[0].events = items[1].events = items[2].events = ZMQ_POLLIN
+    while True:
+        items[0].revents = items[1].revents = items[2].revents = 0
+        rc = zmq_poll(items, 3, -1)
+        if rc < 0:
+            err = zmq_errno()
+            if err == ETERM:
+                return -1
+            with gil:
+                if err != EINTR:
+                    _raise_zmq(err, "proxy: poll")
+                PyErr_CheckSignals()
+            continue
+        if items[2].revents:
+            return -1
+        if items[0].revents and _proxy_forward(frontend, backend, capture, wake_fd) < 0:
+            return -1
+        if items[1].revents and _proxy_forward(backend, frontend, capture, wake_fd) < 0:
+            return -1
+
+
+def proxy(Socket frontend not None, Socket backend not None, Socket capture=None):
+    """Forward messages between two sockets (zmq_proxy), each part also sent to
+    `capture`, GIL released, until the sockets' Context is destroyed (or an own
+    libzmq context terminated); then it closes them and returns None.  A
+    message being forwarded then is dropped whole; Ctrl-C raises
+    KeyboardInterrupt.  A send error other than no room (EHOSTUNREACH from a
+    ROUTER with router_mandatory) raises ZMQError, as zmq_proxy fails."""
+    cdef void *capture_handle = NULL
+    cdef int wake_fd
     cdef Context ctx = frontend.ctx
     sockets = [frontend, backend] + ([capture] if capture is not None else [])
     for sock in sockets:
@@ -162,34 +318,21 @@ def proxy(Socket frontend not None, Socket backend not None, Socket capture=None
         (<Socket>sock)._check_writable()      # the proxy sends on all of them
         if (<Socket>sock).ctx is not ctx:
             raise ValueError("proxy sockets must belong to one Context")
-    # A control socket stops the proxy when the Context is destroyed.
-    endpoint = "inproc://pyczmq-proxy-%x" % id(frontend)
-    control_in = Socket(ctx, ZMQ_PAIR)
-    control_out = Socket(ctx, ZMQ_PAIR)
-    control_in.bind(endpoint)
-    control_out.connect(endpoint)
-    ctx._proxies.append(control_out)
-    # All busy: Context.destroy() from another thread must not close a socket
-    # under zmq_proxy (it sends TERMINATE instead); this thread closes the
-    # control pair when the proxy ends.
-    for sock in sockets + [control_in, control_out]:
+    if frontend is backend:
+        raise ValueError("a proxy needs two different sockets")
+    if capture is not None:
+        capture_handle = capture._c_handle
+    wake_fd = ctx._wake_fd()
+    # All busy: other threads get EBUSY, and Context.destroy() leaves them to
+    # this thread, which it wakes.
+    for sock in sockets:
         (<Socket>sock)._busy = True
     try:
-        while True:
-            capture_handle = capture._c_handle if capture is not None else NULL
-            with nogil:
-                rc = zmq_proxy_steerable(frontend._c_handle, backend._c_handle, capture_handle,
-                                         control_in._c_handle)
-            err = zmq_errno()
-            if rc == 0 or err == ETERM or ctx._destroyed:
-                return None                 # terminated (by the control socket, or ETERM)
-            if err != EINTR:
-                return _raise_zmq(err, "proxy")
-            PyErr_CheckSignals()
+        with nogil:
+            _proxy_run(frontend._c_handle, backend._c_handle, capture_handle, wake_fd)
     finally:
-        for sock in sockets + [control_in, control_out]:
+        for sock in sockets:
             (<Socket>sock)._busy = False
-        if control_out in ctx._proxies:
-            ctx._proxies.remove(control_out)
-        control_out._close("the proxy ended")
-        control_in._close("the proxy ended")
+    for sock in sockets:
+        (<Socket>sock)._close("the proxy's context ended")
+    return None
