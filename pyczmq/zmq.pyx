@@ -14,7 +14,9 @@ to numbers.
 """
 
 import errno as _errno
+import os as _os
 import struct as _struct
+import time as _time
 import weakref as _weakref
 
 from cpython.buffer cimport (PyBUF_C_CONTIGUOUS, PyBUF_SIMPLE, PyBUF_WRITABLE, PyBuffer_Release,
@@ -24,6 +26,7 @@ from libc.stdint cimport uint8_t
 from libc.string cimport memcpy
 
 from pyczmq.includes cimport libzmq as C
+from pyczmq.includes.monitor cimport pyczmq_monitor_start
 from pyczmq._core cimport Context, Msg, Socket, encode_text, new_own_context
 
 from pyczmq._core import (SOCKET_OPTIONS, ZMQError, Again, ContextTerminated, Pollitem,
@@ -433,62 +436,170 @@ def setsockopt(Socket sock not None, int option, val, len=None):
     return 0
 
 
-# The monitors socket_monitor() started: socket -> (endpoint, events).
-_monitors = _weakref.WeakKeyDictionary()
+# -- socket monitors -------------------------------------------------------------
+#
+# libzmq 4.3.4 sends monitor events with a blocking send: with no reader
+# connected yet (or one that does not read), the monitored socket's next
+# bind() and the I/O threads raising events wait forever.  So libzmq's monitor
+# gets a private endpoint, whose reader has no high-water mark, and a thread
+# forwards the events to a PAIR bound at the endpoint asked for
+# (include/pyczmq_monitor.h), keeping them while nobody reads there.
+
+cdef extern from "<poll.h>" nogil:
+    struct pollfd:
+        int fd
+        short events
+        short revents
+    enum: POLLIN
+    int c_poll "poll"(pollfd *fds, unsigned long count, int timeout)
+
+cdef extern from "<unistd.h>" nogil:
+    int c_close "close"(int fd)
+    int getpid()
+
+cdef extern from "<stdio.h>" nogil:
+    int snprintf(char *text, size_t size, const char *format, ...)
 
 
-cdef void *_monitor_drain(Context ctx, bytes endpoint) noexcept:
-    """A PAIR connected to a monitor's endpoint, or NULL.  Stopping a monitor
-    whose events include MONITOR_STOPPED sends that event and, with nobody
-    connected, libzmq would wait forever; this peer takes it then (a reader
-    already connected keeps the event: a PAIR accepts one peer)."""
-    cdef void *drain = C.zmq_socket(ctx._zmq_context(), C.ZMQ_PAIR)
+cdef class _Monitor:
+    """A forwarder started by socket_monitor() (internal)."""
+    cdef bytes endpoint
+    cdef int done_fd            # readable once the forwarder has ended
+
+    def __dealloc__(self):
+        if self.done_fd >= 0:
+            c_close(self.done_fd)
+
+    cdef void wait_done(self) noexcept:
+        """Wait (up to 5 s, GIL released) for the forwarder to hand over what it
+        has and end: libzmq has just sent it MONITOR_STOPPED."""
+        cdef pollfd item
+        item.fd = self.done_fd
+        item.events = POLLIN
+        with nogil:
+            c_poll(&item, 1, 5000)
+
+
+_monitors = _weakref.WeakKeyDictionary()    # Socket -> _Monitor
+cdef unsigned long _monitor_serial = 0
+
+
+cdef int _check_monitor_endpoint(bytes endpoint) except -1:
+    """Refuse what zmq_socket_monitor refuses: only inproc:// carries events."""
+    if endpoint.startswith(b"inproc://") and len(endpoint) > 9 and b"\0" not in endpoint:
+        return 0
+    raise ZMQError(_errno.EPROTONOSUPPORT if b"://" in endpoint and b"\0" not in endpoint
+                   else _errno.EINVAL,
+                   "socket_monitor(%r): monitor events go to an inproc:// endpoint" % endpoint)
+
+
+cdef void *_monitor_socket(Context ctx, int option, int value) except NULL:
+    """A PAIR for a monitor's forwarder, with linger 0 and `option` = `value`."""
+    cdef void *handle = C.zmq_socket(ctx._zmq_context(), C.ZMQ_PAIR)
     cdef int linger = 0
-    if drain == NULL:
-        return NULL
-    C.zmq_setsockopt(drain, C.ZMQ_LINGER, &linger, sizeof(linger))
-    if C.zmq_connect(drain, endpoint) != 0:
-        C.zmq_close(drain)
-        return NULL
-    return drain
+    if handle == NULL:
+        err = C.zmq_errno()
+        if err == C.ETERM:
+            raise ContextTerminated(err, "socket_monitor")
+        raise ZMQError(err, "socket_monitor: make its socket")
+    C.zmq_setsockopt(handle, C.ZMQ_LINGER, &linger, sizeof(int))
+    C.zmq_setsockopt(handle, option, &value, sizeof(int))
+    return handle
+
+
+cdef int _bind_publisher(void *publisher, bytes endpoint, bint retry) except -1:
+    """Bind the PAIR readers connect to; `retry`: the endpoint was the monitor
+    just stopped, whose PAIR libzmq releases asynchronously."""
+    give_up = _time.monotonic() + (2.0 if retry else 0.0)
+    while C.zmq_bind(publisher, endpoint) != 0:
+        err = C.zmq_errno()
+        if err != _errno.EADDRINUSE or _time.monotonic() >= give_up:
+            raise ZMQError(err, "socket_monitor(%r)" % endpoint)
+        _time.sleep(0.001)
+    return 0
 
 
 def socket_monitor(Socket sock not None, addr, int events=C.ZMQ_EVENT_ALL):
     """Publish the socket's events on a PAIR endpoint (inproc://...); read
-    them with recv_monitor_event() on a PAIR socket connected to it.  `addr`
-    None stops the monitor (its reader gets MONITOR_STOPPED if it asked for
-    it; an unread monitor no longer blocks the stop)."""
-    cdef bytes endpoint = None
-    cdef const char *address = NULL
-    cdef void *drain = NULL
+    them with recv_monitor_event() on a PAIR socket connected to it.  Events
+    wait there (in order, without limit) until read: unlike libzmq alone, a
+    monitor nobody reads never blocks the socket.  `addr` None stops the
+    monitor; its reader gets what was raised until then, MONITOR_STOPPED last
+    if it asked for it.  A new monitor replaces the previous one."""
+    global _monitor_serial
+    cdef bytes endpoint
+    cdef char private[64]
+    cdef void *reader = NULL
+    cdef void *publisher = NULL
+    cdef _Monitor monitor, previous
     cdef int rc, err
+    cdef int done[2]
     sock._check()
-    if addr is not None:
-        endpoint = addr.encode() if isinstance(addr, str) else bytes(addr)
-        address = endpoint
     previous = _monitors.get(sock)
-    if previous is not None and previous[1] & C.ZMQ_EVENT_MONITOR_STOPPED:
-        drain = _monitor_drain(sock.ctx, previous[0])
-    sock._busy = True
+    if addr is None:
+        sock._busy = True
+        try:
+            with nogil:
+                rc = C.zmq_socket_monitor(sock._c_handle, NULL, 0)
+            err = C.zmq_errno()
+        finally:
+            sock._busy = False
+        if rc != 0:
+            raise ContextTerminated(err, "socket_monitor(None)") if err == C.ETERM else \
+                ZMQError(err, "socket_monitor(None)")
+        if previous is not None:
+            previous.wait_done()
+            del _monitors[sock]
+        return 0
+    endpoint = encode_text(addr) if isinstance(addr, str) else bytes(addr)
+    _check_monitor_endpoint(endpoint)
+    if events >> 16:
+        raise ZMQError(_errno.EINVAL, "socket_monitor: events %#x are not monitor events"
+                       % events)
+    same_endpoint = previous is not None and previous.endpoint == endpoint
+    if same_endpoint:
+        socket_monitor(sock, None)          # its endpoint is taken until it stops
+        previous = None
+    _monitor_serial += 1
+    snprintf(private, sizeof(private), "inproc://pyczmq-monitor-%d-%lu", <int>getpid(),
+             _monitor_serial)
+    done[0], done[1] = _os.pipe2(_os.O_CLOEXEC)
     try:
-        # The stop event may still wait for a reader whose queue is full.
-        with nogil:
-            rc = C.zmq_socket_monitor(sock._c_handle, address, events)
-        err = C.zmq_errno()
-    finally:
-        sock._busy = False
-        if drain != NULL:
-            C.zmq_close(drain)
-    if rc != 0:
-        # The previous monitor may have stopped or not (libzmq checks the
-        # endpoint first); its entry stays: a drain for a gone monitor is harmless.
-        if err == C.ETERM:
-            raise ContextTerminated(err, "socket_monitor(%r)" % (addr,))
-        raise ZMQError(err, "socket_monitor(%r)" % (addr,))
-    if endpoint is None:
-        _monitors.pop(sock, None)
-    else:
-        _monitors[sock] = (endpoint, events)
+        publisher = _monitor_socket(sock.ctx, C.ZMQ_SNDHWM, 0)
+        _bind_publisher(publisher, endpoint, same_endpoint)
+        reader = _monitor_socket(sock.ctx, C.ZMQ_RCVHWM, 0)
+        if C.zmq_connect(reader, private) != 0:
+            raise ZMQError(None, "socket_monitor: connect its reader")
+        sock._busy = True
+        try:
+            with nogil:
+                rc = C.zmq_socket_monitor(sock._c_handle, private,
+                                          events | C.ZMQ_EVENT_MONITOR_STOPPED)
+            err = C.zmq_errno()
+        finally:
+            sock._busy = False
+        if rc != 0:
+            raise ContextTerminated(err, "socket_monitor(%r)" % (addr,)) if err == C.ETERM \
+                else ZMQError(err, "socket_monitor(%r)" % (addr,))
+        rc = pyczmq_monitor_start(reader, publisher,
+                                  (events & C.ZMQ_EVENT_MONITOR_STOPPED) != 0, done[1])
+        if rc != 0:
+            C.zmq_socket_monitor(sock._c_handle, NULL, 0)
+            raise ZMQError(rc, "socket_monitor: start its thread")
+    except BaseException:
+        if reader != NULL:
+            C.zmq_close(reader)
+        if publisher != NULL:
+            C.zmq_close(publisher)
+        c_close(done[0])
+        c_close(done[1])
+        raise
+    monitor = _Monitor.__new__(_Monitor)
+    monitor.endpoint = endpoint
+    monitor.done_fd = done[0]
+    if previous is not None:
+        previous.wait_done()                # libzmq stopped it: MONITOR_STOPPED went out
+    _monitors[sock] = monitor
     return 0
 
 

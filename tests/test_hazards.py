@@ -3,6 +3,7 @@ now refused with a clear error or made safe.  Every probe runs in a child
 interpreter, so a crash fails the test instead of the run."""
 
 import textwrap
+import time
 
 import pytest
 
@@ -574,3 +575,112 @@ def test_a_send_error_ends_the_proxy_with_zmqerror(ctx):
     with pytest.raises(pyczmq.ZMQError) as info:
         zmq.proxy(front, back)
     assert info.value.errno == zmq.EHOSTUNREACH and not front.closed and not back.closed
+
+
+# -- socket monitors nobody reads (yet) -------------------------------------------------------
+
+
+def test_a_monitor_without_reader_never_blocks_the_socket():
+    """libzmq 4.3.4 sends monitor events with a blocking send: with nobody connected to the
+    monitor's endpoint, bind() waited forever with the GIL held.  Now the events wait,
+    in order, for the reader that connects later."""
+    output = clean_stdout("""
+        import pyczmq
+        from pyczmq import zmq
+        ctx = pyczmq.Context()
+        server = ctx.socket("PULL")
+        zmq.socket_monitor(server, "inproc://early", zmq.EVENT_ALL)
+        port = server.bind("tcp://127.0.0.1:*")          # raises LISTENING: no reader yet
+        client = ctx.socket("PUSH")
+        client.connect("tcp://127.0.0.1:%d" % port)
+        client.send(b"through")
+        assert server.recv_bytes() == b"through"
+        reader = ctx.socket("PAIR")
+        reader.rcvtimeo = 5000
+        reader.connect("inproc://early")
+        seen = [zmq.recv_monitor_event(reader)[0] for _ in range(3)]
+        print(seen == [zmq.EVENT_LISTENING, zmq.EVENT_ACCEPTED, zmq.EVENT_HANDSHAKE_SUCCEEDED])
+        server.close()
+        names = []
+        while True:
+            event = zmq.recv_monitor_event(reader)[0]
+            names.append(event)
+            if event == zmq.EVENT_MONITOR_STOPPED:
+                break
+        print(zmq.EVENT_CLOSED in names)
+    """, timeout=30)
+    assert output == "True\nTrue\n"
+
+
+def test_io_threads_never_wait_for_a_monitor_nobody_reads():
+    """Thousands of events raised by the I/O threads (connections coming and going) with
+    a reader that connected but never reads: nothing waits, and they are all there."""
+    output = clean_stdout("""
+        import time
+        import pyczmq
+        from pyczmq import zmq
+        ctx = pyczmq.Context()
+        server = ctx.socket("ROUTER")
+        port = server.bind("tcp://127.0.0.1:*")
+        zmq.socket_monitor(server, "inproc://busy", zmq.EVENT_ACCEPTED | zmq.EVENT_DISCONNECTED)
+        reader = ctx.socket("PAIR")
+        reader.rcvhwm = 10                  # and it never reads: libzmq would block at once
+        reader.connect("inproc://busy")
+        for n in range(300):
+            client = ctx.socket("DEALER")
+            client.connect("tcp://127.0.0.1:%d" % port)
+            client.send(b"%d" % n)
+            server.recv_multipart()
+            client.close()
+        reader.rcvtimeo = 5000              # now read them all
+        events = []
+        while events.count(zmq.EVENT_DISCONNECTED) < 300:
+            events.append(zmq.recv_monitor_event(reader)[0])
+        print(events.count(zmq.EVENT_ACCEPTED), events.count(zmq.EVENT_DISCONNECTED))
+        server.close()
+    """, timeout=60)
+    assert output == "300 300\n"
+
+
+def test_monitors_restarted_and_stopped_leave_no_thread_and_free_their_endpoint(ctx):
+    """Restarting on the same endpoint works (the old one's is released first); each
+    stop ends its forwarding thread."""
+    import glob
+    sock = ctx.socket("PAIR")
+    before = len(glob.glob("/proc/self/task/*"))
+    for _ in range(20):
+        zmq.socket_monitor(sock, "inproc://again", zmq.EVENT_ALL)
+        zmq.socket_monitor(sock, "inproc://again", zmq.EVENT_LISTENING)
+        zmq.socket_monitor(sock, None)
+    deadline = time.monotonic() + 5         # (a thread ends just after it says so)
+    while len(glob.glob("/proc/self/task/*")) > before and time.monotonic() < deadline:
+        time.sleep(0.001)
+    assert len(glob.glob("/proc/self/task/*")) == before
+    reader = ctx.socket("PAIR")
+    zmq.socket_monitor(sock, "inproc://again", zmq.EVENT_LISTENING)
+    zmq.connect(reader, "inproc://again")
+    zmq.bind(sock, "tcp://127.0.0.1:*")
+    zmq.setsockopt(reader, zmq.RCVTIMEO, 5000)
+    assert zmq.recv_monitor_event(reader)[0] == zmq.EVENT_LISTENING
+
+
+@pytest.mark.parametrize("end", ["ctx.destroy()", ""])
+def test_contexts_and_exit_end_with_unread_monitors(end):
+    """An unread monitor (no reader, or one that never reads) keeps neither destroy()
+    nor the process's exit waiting."""
+    output = clean_stdout("""
+        import pyczmq
+        from pyczmq import zmq
+        for ctx in (zmq.ctx_new(), pyczmq.Context()):
+            sock = zmq.socket(ctx, zmq.ROUTER)
+            zmq.socket_monitor(sock, "inproc://unread-%%d" %% id(ctx))
+            sock.bind("tcp://127.0.0.1:*")
+            other = zmq.socket(ctx, zmq.ROUTER)
+            zmq.socket_monitor(other, "inproc://never-read-%%d" %% id(ctx))
+            reader = zmq.socket(ctx, zmq.PAIR)
+            reader.connect("inproc://never-read-%%d" %% id(ctx))
+            other.bind("tcp://127.0.0.1:*")
+            %s
+        print("done")
+    """ % end, timeout=30)
+    assert output == "done\n"
