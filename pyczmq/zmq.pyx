@@ -507,10 +507,14 @@ cdef void *_monitor_socket(Context ctx, int option, int value) except NULL:
     return handle
 
 
-cdef int _bind_publisher(void *publisher, bytes endpoint, bint retry) except -1:
-    """Bind the PAIR readers connect to; `retry`: the endpoint was the monitor
-    just stopped, whose PAIR libzmq releases asynchronously."""
-    give_up = _time.monotonic() + (2.0 if retry else 0.0)
+# Endpoints our monitors have used: libzmq releases one asynchronously after
+# the forwarder closes its PAIR, so binding it again may have to wait a moment.
+_monitor_endpoints = set()
+
+
+cdef int _bind_publisher(void *publisher, bytes endpoint) except -1:
+    """Bind the PAIR readers connect to."""
+    give_up = _time.monotonic() + (2.0 if endpoint in _monitor_endpoints else 0.0)
     while C.zmq_bind(publisher, endpoint) != 0:
         err = C.zmq_errno()
         if err != _errno.EADDRINUSE or _time.monotonic() >= give_up:
@@ -556,8 +560,7 @@ def socket_monitor(Socket sock not None, addr, int events=C.ZMQ_EVENT_ALL):
     if events >> 16:
         raise ZMQError(_errno.EINVAL, "socket_monitor: events %#x are not monitor events"
                        % events)
-    same_endpoint = previous is not None and previous.endpoint == endpoint
-    if same_endpoint:
+    if previous is not None and previous.endpoint == endpoint:
         socket_monitor(sock, None)          # its endpoint is taken until it stops
         previous = None
     _monitor_serial += 1
@@ -566,7 +569,10 @@ def socket_monitor(Socket sock not None, addr, int events=C.ZMQ_EVENT_ALL):
     done[0], done[1] = _os.pipe2(_os.O_CLOEXEC)
     try:
         publisher = _monitor_socket(sock.ctx, C.ZMQ_SNDHWM, 0)
-        _bind_publisher(publisher, endpoint, same_endpoint)
+        _bind_publisher(publisher, endpoint)
+        if len(_monitor_endpoints) > 1024:
+            _monitor_endpoints.clear()
+        _monitor_endpoints.add(endpoint)
         reader = _monitor_socket(sock.ctx, C.ZMQ_RCVHWM, 0)
         if C.zmq_connect(reader, private) != 0:
             raise ZMQError(None, "socket_monitor: connect its reader")

@@ -598,8 +598,12 @@ def test_a_monitor_without_reader_never_blocks_the_socket():
         reader = ctx.socket("PAIR")
         reader.rcvtimeo = 5000
         reader.connect("inproc://early")
-        seen = [zmq.recv_monitor_event(reader)[0] for _ in range(3)]
-        print(seen == [zmq.EVENT_LISTENING, zmq.EVENT_ACCEPTED, zmq.EVENT_HANDSHAKE_SUCCEEDED])
+        seen = [zmq.recv_monitor_event(reader)[0]]
+        while seen[-1] != zmq.EVENT_HANDSHAKE_SUCCEEDED:
+            seen.append(zmq.recv_monitor_event(reader)[0])
+        # (ports taken by others on the way to a free one: BIND_FAILED and CLOSED each)
+        print([event for event in seen if event not in (zmq.EVENT_BIND_FAILED, zmq.EVENT_CLOSED)]
+              == [zmq.EVENT_LISTENING, zmq.EVENT_ACCEPTED, zmq.EVENT_HANDSHAKE_SUCCEEDED])
         server.close()
         names = []
         while True:
@@ -621,7 +625,7 @@ def test_io_threads_never_wait_for_a_monitor_nobody_reads():
         from pyczmq import zmq
         ctx = pyczmq.Context()
         server = ctx.socket("ROUTER")
-        port = server.bind("tcp://127.0.0.1:*")
+        port = server.bind("tcp://127.0.0.1:!")
         zmq.socket_monitor(server, "inproc://busy", zmq.EVENT_ACCEPTED | zmq.EVENT_DISCONNECTED)
         reader = ctx.socket("PAIR")
         reader.rcvhwm = 10                  # and it never reads: libzmq would block at once
@@ -636,10 +640,11 @@ def test_io_threads_never_wait_for_a_monitor_nobody_reads():
         events = []
         while events.count(zmq.EVENT_DISCONNECTED) < 300:
             events.append(zmq.recv_monitor_event(reader)[0])
-        print(events.count(zmq.EVENT_ACCEPTED), events.count(zmq.EVENT_DISCONNECTED))
+        # (a stray client of another program may find the port too)
+        print(events.count(zmq.EVENT_ACCEPTED) >= 300, events.count(zmq.EVENT_DISCONNECTED))
         server.close()
     """, timeout=60)
-    assert output == "300 300\n"
+    assert output == "True 300\n"
 
 
 def test_monitors_restarted_and_stopped_leave_no_thread_and_free_their_endpoint(ctx):
@@ -684,3 +689,18 @@ def test_contexts_and_exit_end_with_unread_monitors(end):
         print("done")
     """ % end, timeout=30)
     assert output == "done\n"
+
+
+def test_a_monitored_socket_still_says_why_a_bind_failed(ctx):
+    """libzmq sends BIND_FAILED before zmq_bind returns, which leaves EAGAIN in errno: a
+    bind to a taken port said Again, and the search for a free port gave up at once."""
+    import errno
+    taken = ctx.socket("PULL")
+    port = taken.bind("tcp://127.0.0.1:*")
+    sock = ctx.socket("PULL")
+    zmq.socket_monitor(sock, "inproc://why", zmq.EVENT_ALL)
+    with pytest.raises(pyczmq.ZMQError) as info:
+        sock.bind("tcp://127.0.0.1:%d" % port)
+    assert info.value.errno == errno.EADDRINUSE and not isinstance(info.value, pyczmq.Again)
+    assert zmq.bind(sock, "tcp://127.0.0.1:*[%d-%d]" % (port, port + 200)) == 0
+    assert zmq.getsockopt(sock, zmq.LAST_ENDPOINT) != "tcp://127.0.0.1:%d" % port

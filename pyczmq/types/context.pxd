@@ -6,7 +6,7 @@ cdef class Context:
     cdef int _sndhwm
     cdef int _rcvhwm
     cdef bint _destroyed
-    cdef int _lingering         # a Lingering: what its closed sockets may still send
+    cdef bint _lingers_forever  # a socket of _c_ctx was closed with linger -1
     cdef int _wake_read_fd      # readable once destroy() has run (wakes blocked calls)
     cdef int _wake_write_fd
     cdef pid_t _wake_pid        # process that made the pipe

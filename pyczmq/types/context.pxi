@@ -25,11 +25,6 @@ cdef int _socket_type(object kind) except -1:
 cdef enum:
     _UNSET = -2     # a Context default left to CZMQ
 
-cdef enum Lingering:    # what the sockets a context closed may still be sending
-    LINGER_NONE         # nothing: all were closed with linger 0
-    LINGER_BOUNDED      # unsent messages, for at most their linger
-    LINGER_FOREVER      # unsent messages, until a peer takes them (linger -1)
-
 
 # Context options libzmq reads only when the context starts its threads (at
 # its first socket), and the scheduling policies a Linux thread can take.
@@ -128,7 +123,7 @@ cdef class Context:
             # Its sockets are closed (they hold a reference to it).  Termination
             # waits for the messages they left, as long as their linger says:
             # a finalizer must not wait forever, so then a thread waits.
-            if self._lingering != LINGER_FOREVER or pyczmq_term_in_background(self._c_ctx) != 0:
+            if not self._lingers_forever or pyczmq_term_in_background(self._c_ctx) != 0:
                 with nogil:
                     while zmq_ctx_term(self._c_ctx) != 0 and zmq_errno() == EINTR:
                         pass

@@ -115,6 +115,9 @@ cdef int _signal_wake_begin() except -2:
     if _threading.current_thread() is not _threading.main_thread():
         return -1
     if _wake_pipe_pid != _process_pid:
+        if _wake_read >= 0:         # a forked child's copies of its parent's
+            close(_wake_read)
+            close(_wake_write)
         _wake_read, _wake_write = _os.pipe2(_os.O_NONBLOCK | _os.O_CLOEXEC)
         _wake_pipe_pid = _process_pid
         _wake_users = 0
@@ -129,6 +132,8 @@ cdef int _signal_wake_begin() except -2:
 
 cdef void _signal_wake_end() noexcept:
     global _wake_users
+    if _wake_pipe_pid != _process_pid:
+        return                      # begun in the parent of this forked child
     _wake_users -= 1
     if _wake_users == 0:
         try:

@@ -28,6 +28,7 @@ cdef class Socket(SocketOptions):
     cdef int _poll(self, short events, long timeout, bint interruptible) except -1
     cdef int _wait(self, short events, bint interruptible) except -1
     cdef str _last_endpoint(self)
+    cdef int _bind_error(self, bytes address)
     cdef int _send_part(self, zmq_msg_t *msg, int flags) except -1
     cdef int _recv_part(self, zmq_msg_t *msg, int flags, bint interruptible) except -1
     cdef void _drop_rest(self, zmq_msg_t *part, bint more) noexcept

@@ -277,14 +277,13 @@ cdef class Socket(SocketOptions):
             close(self._use_fd)
             self._use_fd = -1
         # Its unsent messages may keep the context's termination (destroy(),
-        # the process's exit) waiting as long as its linger: remember how long.
+        # the process's exit) waiting as long as its linger: remember forever.
         zmq_getsockopt(self._c_handle, ZMQ_LINGER, &linger, &size)
-        if linger != 0:
+        if linger < 0:
             if self._zsys:
-                _czmq_lingers_forever |= linger < 0
+                _czmq_lingers_forever = True
             elif self.ctx is not None:
-                self.ctx._lingering = max(self.ctx._lingering,
-                                          LINGER_FOREVER if linger < 0 else LINGER_BOUNDED)
+                self.ctx._lingers_forever = True
         if self._zsys:
             zsys_close(self._c_handle, NULL, 0)     # CZMQ counts its sockets
         else:
@@ -391,7 +390,7 @@ cdef class Socket(SocketOptions):
         a random one; ``*[first-last]`` or ``![first-last]`` sets the range.
         """
         cdef bytes address = _endpoint_bytes(endpoint)
-        cdef int rc = -1, err = 0, use_fd = -1
+        cdef int rc = -1, err = 0, use_fd = -1, retries = 0
         cdef size_t size = sizeof(int)
         self._check()
         self._check_writable()
@@ -415,10 +414,11 @@ cdef class Socket(SocketOptions):
             port = first + (_random.randrange(count) if operator == "!" else 0)
             err = EADDRINUSE
             for _ in range(count):
-                rc = zmq_bind(self._c_handle, ("%s:%d" % (host, port)).encode())
+                candidate = ("%s:%d" % (host, port)).encode()
+                rc = zmq_bind(self._c_handle, candidate)
                 if rc == 0:
                     break
-                err = zmq_errno()
+                err = self._bind_error(candidate)
                 if err not in (EADDRINUSE, EACCES):
                     break
                 port = first if port == last else port + 1
@@ -427,14 +427,17 @@ cdef class Socket(SocketOptions):
                 rc = zmq_bind(self._c_handle, address)
                 if rc == 0:
                     break
-                err = zmq_errno()
+                err = self._bind_error(address)
+                if err == 0 and retries < 3:
+                    retries += 1
+                    continue                # free by now: try again
                 unbound_at = _recently_unbound.get(text)
                 if err != EADDRINUSE or unbound_at is None \
                         or zclock_mono() - unbound_at > _UNBIND_GRACE:
                     break
                 _time.sleep(0.002)
         if rc != 0:
-            _raise_zmq(err, "bind to %r" % text)
+            _raise_zmq(err or EADDRINUSE, "bind to %r" % text)
         if use_fd != -1:
             # The listener adopted the descriptor (it will close it); a second
             # bind must not adopt it again.
@@ -447,6 +450,22 @@ cdef class Socket(SocketOptions):
         if resolved.startswith("tcp://"):
             return int(resolved.rsplit(":", 1)[1])
         return 0
+
+    cdef int _bind_error(self, bytes address):
+        """Why zmq_bind() just failed.  On a monitored socket libzmq sends the
+        BIND_FAILED event before returning, which leaves EAGAIN in errno (no
+        bind fails so): then a socket without a monitor tries the address to
+        learn the reason (0 if it is free now)."""
+        cdef int err = zmq_errno()
+        cdef void *probe
+        if err != EAGAIN:
+            return err
+        probe = zmq_socket(self.ctx._zmq_context(), ZMQ_PAIR)
+        if probe == NULL:
+            return err
+        err = 0 if zmq_bind(probe, address) == 0 else zmq_errno()
+        zmq_close(probe)
+        return err
 
     def unbind(self, endpoint):
         """Stop listening on `endpoint` (as given to bind(), or as resolved)."""
