@@ -2,6 +2,7 @@
 unique endpoints, and a runner for code that must run in its own process
 (crash probes, signals, exit behaviour, fork)."""
 
+import errno
 import itertools
 import os
 import subprocess
@@ -58,6 +59,32 @@ def push_pull(ctx, inproc):
     pull.bind(inproc)
     push.connect(inproc)
     return push, pull
+
+
+def wait_until(condition, timeout=10, what=None):
+    """Call `condition()` every millisecond until it returns a true value,
+    which is returned; fail the test (naming `what`) after `timeout` s.  For
+    waiting on another thread's state instead of sleeping and hoping."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail("waited %s s in vain for %s" % (timeout, what or condition))
+        time.sleep(0.001)
+
+
+def is_busy(sock):
+    """True while another thread's blocking call holds `sock` (pyczmq then
+    refuses every other use of it with EBUSY)."""
+    try:
+        sock.rcvhwm
+    except pyczmq.ZMQError as error:
+        if error.errno == errno.EBUSY:
+            return True
+        raise
+    return False
 
 
 def run_python(code, timeout=60, env=None, **kwargs):

@@ -8,7 +8,7 @@ import pytest
 import pyczmq
 from pyczmq import ClosedError, Poller, ZMQError, zpoller
 
-from conftest import assert_clean_run, run_python
+from conftest import assert_clean_run, is_busy, run_python, wait_until
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def test_other_threads_run_and_the_sockets_are_busy_while_it_waits(pairs):
     results = []
     waiter = threading.Thread(target=lambda: results.append(poller.wait(5000)))
     waiter.start()
-    time.sleep(0.05)                            # the waiter is in zpoller_wait
+    wait_until(lambda: is_busy(b), what="the waiter to be in zpoller_wait")
     with pytest.raises(ZMQError) as info:
         b.recv_nowait()                         # polled by the other thread
     assert info.value.errno == 16
