@@ -822,7 +822,7 @@ PROBES = {
         ("ValueError", "auth.deny(b'')"),
         ("ValueError", "auth.allow('1.2.3.4\\0')"),
         ("ValueError", "auth.deny('\\0')"),
-        ("ValueError", "auth.allow('\\udc80')"),
+        ("UnicodeEncodeError", "auth.allow('\\udc80')"),
         ("TypeError", "zauth.allow(auth, 1.5)"),
         ("ValueError", "zauth.deny(auth, '')"),
         (None, "auth.allow()"),
