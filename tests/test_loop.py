@@ -910,6 +910,30 @@ def test_set_nonstop_does_not_keep_a_stopping_loop_running(loop):
     loop.set_nonstop(False)
 
 
+def test_set_nonstop_keeps_the_loop_running_when_czmq_is_interrupted():
+    """CZMQ's interrupt flag (set by its own SIGINT handler, which pyczmq leaves off: here a
+    Python handler does the same) ends zloop_start unless nonstop: with it the loop goes on."""
+    code = textwrap.dedent("""
+        import ctypes, signal, pyczmq
+        interrupted = ctypes.c_int.in_dll(ctypes.CDLL("libczmq.so.4"), "zsys_interrupted")
+        def like_czmq(*args):
+            interrupted.value = 1
+        signal.signal(signal.SIGINT, like_czmq)
+        loop = pyczmq.Loop()
+        loop.set_nonstop(True)
+        ticks = []
+        def tick(reactor, timer_id, arg):
+            if not ticks:
+                print("waiting", flush=True)
+            ticks.append(interrupted.value)
+            return -1 if ticks.count(1) == 3 else 0     # three passes with the flag set
+        loop.timer(20, 0, tick)
+        print("start", loop.start(), flush=True)
+        interrupted.value = 0
+    """)
+    assert signal_child(code, signal.SIGINT, ready="waiting", timeout=10) == (0, "start -1\n", "")
+
+
 @pytest.mark.parametrize("verbose", [False, True])
 def test_set_verbose_traces_the_reactor(verbose):
     """set_verbose(True) makes CZMQ trace to stdout; False keeps it quiet."""
