@@ -478,6 +478,26 @@ def test_msg_send_and_msg_recv_return_sizes(raw_pair):
     assert received.bytes() == b""          # libzmq empties it before it finds nothing
 
 
+@pytest.mark.parametrize("size", [0, 5, LARGE])      # empty, inline and refcounted data
+def test_msg_size_and_more_methods_follow_each_received_part(raw_pair, size):
+    a, b = raw_pair
+    msg = zmq.Msg()
+    assert (msg.size(), msg.more()) == (0, 0)
+    zmq.send(a, b"1" * size, flags=zmq.SNDMORE)
+    zmq.send(a, b"22", flags=zmq.SNDMORE)
+    zmq.send(a, b"333")
+    seen = []
+    for _ in range(3):
+        zmq.msg_recv(msg, b)
+        seen.append((msg.size(), msg.more(), msg.bytes()))
+        assert (len(msg), zmq.msg_size(msg)) == (msg.size(),) * 2
+        assert (zmq.msg_more(msg), zmq.msg_get(msg, zmq.MORE)) == (msg.more(),) * 2
+    assert seen == [(size, 1, b"1" * size), (2, 1, b"22"), (3, 0, b"333")]
+    assert zmq.msg_init_size(msg, 7) == 0 and (msg.size(), msg.more()) == (7, 0)
+    zmq.msg_send(msg, a, zmq.SNDMORE)
+    assert (msg.size(), msg.more()) == (0, 0)               # sent: left empty
+
+
 def test_msg_send_dontwait_without_peers_raises_again_and_keeps_the_message(own):
     push = zmq.socket(own, zmq.PUSH)
     msg = zmq.msg_init_data(None, b"kept")
