@@ -48,7 +48,8 @@ def example():
 
 def test_push_pull_without_the_gil(example, push_pull):
     push, pull = push_pull
-    sender = threading.Thread(target=example.send_messages, args=(push, 100_000, 64, 2))
+    sender = threading.Thread(target=example.send_messages, args=(push, 100_000, 64, 2),
+                              daemon=True)
     sender.start()
     assert example.receive_messages(pull, 100_000) == 100_000 * 64 * 2
     sender.join()
@@ -61,7 +62,8 @@ def test_request_reply_without_the_gil(example, ctx, inproc):
     rep.bind(inproc)
     req.connect(inproc)
     echoed = []
-    echo = threading.Thread(target=lambda: echoed.append(example.echo_messages(rep, 1000)))
+    echo = threading.Thread(target=lambda: echoed.append(example.echo_messages(rep, 1000)),
+                            daemon=True)       # a failed test must not hang the exit
     echo.start()
     example.round_trips(req, 1000, 100)
     echo.join(10)
@@ -76,7 +78,7 @@ def test_request_reply_without_the_gil(example, ctx, inproc):
 
 def test_the_socket_is_reserved_during_a_nogil_loop(example, push_pull):
     push, pull = push_pull
-    receiver = threading.Thread(target=example.receive_messages, args=(pull, 1))
+    receiver = threading.Thread(target=example.receive_messages, args=(pull, 1), daemon=True)
     receiver.start()
     wait_until(lambda: is_busy(pull), what="the loop to reserve the socket")
     with pytest.raises(pyczmq.ZMQError) as info:
