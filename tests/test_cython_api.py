@@ -17,7 +17,7 @@ from pyczmq.perf import native
 from conftest import is_busy, wait_until
 
 # Cython builds: about 10 s each on a quiet machine.
-pytestmark = pytest.mark.timeout(180)
+pytestmark = pytest.mark.timeout(240)
 
 
 def _environment():
@@ -27,7 +27,7 @@ def _environment():
 
 def _build(folder):
     result = subprocess.run([sys.executable, "setup.py", "build_ext", "--inplace"], cwd=folder,
-                            capture_output=True, text=True, timeout=150, env=_environment())
+                            capture_output=True, text=True, timeout=220, env=_environment())
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
 
 
