@@ -1,6 +1,5 @@
 """Poller (CZMQ's zpoller) and the seed's pyczmq.zpoller."""
 
-import signal
 import threading
 import time
 
@@ -9,7 +8,7 @@ import pytest
 import pyczmq
 from pyczmq import ClosedError, Poller, ZMQError, zpoller
 
-from conftest import assert_clean_run, is_busy, run_python, signal_child, wait_until
+from conftest import assert_clean_run, is_busy, run_python, wait_until
 
 
 @pytest.fixture
@@ -130,10 +129,11 @@ def test_a_signal_that_does_not_raise_keeps_waiting():
 
 def test_set_nonstop_keeps_a_wait_going_when_czmq_is_interrupted():
     # CZMQ's interrupt flag (set by its own SIGINT handler, which pyczmq
-    # leaves off: here a Python handler does the same) ends zpoller_wait
-    # unless nonstop: with it the wait goes on until a message comes.
-    returncode, out, err = signal_child("""
-        import ctypes, signal, threading, pyczmq
+    # leaves off: here a Python handler does the same, run at once by
+    # raise_signal) ends zpoller_wait unless nonstop: with it the wait goes on
+    # until a message comes.
+    result = run_python("""
+        import ctypes, signal, threading, time, pyczmq
         interrupted = ctypes.c_int.in_dll(ctypes.CDLL("libczmq.so.4"), "zsys_interrupted")
         ctx = pyczmq.Context()
         a, b = ctx.socket("PAIR"), ctx.socket("PAIR")
@@ -141,17 +141,20 @@ def test_set_nonstop_keeps_a_wait_going_when_czmq_is_interrupted():
         b.connect("inproc://nonstop")
         def like_czmq(*args):
             interrupted.value = 1
-            threading.Timer(0.1, a.send, (b"later",)).start()
         signal.signal(signal.SIGINT, like_czmq)
         poller = pyczmq.Poller(b)
         poller.set_nonstop(True)
-        print("ready", flush=True)
+        signal.raise_signal(signal.SIGINT)
+        threading.Timer(0.1, a.send, (b"later",)).start()
+        began = time.monotonic()
         ready = poller.wait(-1)
-        print(ready is b, interrupted.value, poller.terminated(), b.recv_bytes(), flush=True)
+        print(interrupted.value, ready is b, poller.terminated(), time.monotonic() - began > 0.05,
+              b.recv_bytes())
         interrupted.value = 0
         ctx.destroy()
-    """, signal.SIGINT, timeout=10)
-    assert (returncode, out, err) == (0, "True 1 False b'later'\n", "")
+    """, timeout=20)
+    assert_clean_run(result)
+    assert result.stdout == "1 True False True b'later'\n"
 
 
 def test_destroy_and_context_manager(pairs):
