@@ -2,6 +2,7 @@
 unique endpoints, and a runner for code that must run in its own process
 (crash probes, signals, exit behaviour, fork)."""
 
+import errno
 import itertools
 import os
 import subprocess
@@ -60,6 +61,32 @@ def push_pull(ctx, inproc):
     return push, pull
 
 
+def wait_until(condition, timeout=10, what=None):
+    """Call `condition()` every millisecond until it returns a true value,
+    which is returned; fail the test (naming `what`) after `timeout` s.  For
+    waiting on another thread's state instead of sleeping and hoping."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail("waited %s s in vain for %s" % (timeout, what or condition))
+        time.sleep(0.001)
+
+
+def is_busy(sock):
+    """True while another thread's blocking call holds `sock` (pyczmq then
+    refuses every other use of it with EBUSY)."""
+    try:
+        sock.rcvhwm
+    except pyczmq.ZMQError as error:
+        if error.errno == errno.EBUSY:
+            return True
+        raise
+    return False
+
+
 def run_python(code, timeout=60, env=None, **kwargs):
     """Run `code` in a fresh interpreter; returns the CompletedProcess.
 
@@ -106,7 +133,8 @@ for expected, code in probes:
     try:
         exec(code)
     except Exception as error:
-        if expected is None or not isinstance(error, eval(expected)):
+        named = eval(expected) if expected is not None else ()
+        if type(error) not in (named if isinstance(named, tuple) else (named,)):
             print("FAIL %%s: raised %%s: %%s" %% (code, type(error).__name__, error))
     else:
         if expected is not None:
@@ -119,7 +147,9 @@ def run_probes(setup, probes, teardown=""):
 
     A probe is (exception name or None, code): code that raises anything
     else, or does not raise the exception, prints a FAIL line; the child
-    prints "survived" at its end.  Returns the CompletedProcess."""
+    prints "survived" at its end.  The class raised must be the one named, not
+    a subclass: ClosedError (use after close) is both a ValueError and a
+    ZMQError, and must not pass for either.  Returns the CompletedProcess."""
     return run_python(setup + PROBE_LOOP % (probes,) + teardown + "print('survived')\n")
 
 

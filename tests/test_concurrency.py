@@ -119,16 +119,22 @@ def test_a_generator_can_not_slip_a_send_under_a_blocked_recv():
         a, b = ctx.socket("PAIR"), ctx.socket("PAIR")
         a.bind("inproc://gen")
         b.connect("inproc://gen")
+        receiver = threading.Thread(target=a.recv_bytes, daemon=True)
         def parts():
-            threading.Thread(target=a.recv_bytes, daemon=True).start()
-            time.sleep(0.1)                     # the other thread now blocks on a
+            receiver.start()
+            while True:                         # until the other thread blocks on a
+                try:
+                    a.rcvhwm
+                except pyczmq.ZMQError:         # EBUSY
+                    break
+                time.sleep(0.001)
             yield b"x"
         try:
             a.send_multipart(parts())
         except pyczmq.ZMQError as error:
             print("refused", error.errno)
         b.send(b"release")
-        time.sleep(0.1)
+        receiver.join(10)
         ctx.destroy()
     """)
     assert out == "refused 16\n"

@@ -39,6 +39,24 @@ def stop(loop, delay):
     return loop.timer(delay, 0, lambda *args: -1)
 
 
+def stop_after_passes(loop, passes, delay=10):
+    """A timer that stops the loop on its firing number `passes` + 1; returns its id.
+
+    What CZMQ's zloop guarantees (zloop_start, v4.2.1): a timer never fires
+    before its deadline and at most once per pass; each pass fires the due
+    timers in the order they were registered, then the due tickets, then the
+    ready readers and pollers.  So after a stall a plain stop timer can fire
+    before a reader that was ready first; this one stops only when every
+    reader or poller that was ready throughout has had `passes` turns."""
+    fired = []
+
+    def count(reactor, timer_id, arg):
+        fired.append(timer_id)
+        return -1 if len(fired) > passes else 0
+
+    return loop.timer(delay, 0, count)
+
+
 def noop(*args):
     return 0
 
@@ -176,7 +194,7 @@ def test_reader_end_from_its_own_handler(loop, pair):
     loop.reader(b, read_once)
     a.send(b"1")
     a.send(b"2")
-    stop(loop, 30)
+    stop_after_passes(loop, 2)
     assert loop.start() == -1
     assert received == [b"1"]
     assert b.recv_bytes(DONTWAIT) == b"2"
@@ -264,7 +282,7 @@ def test_poller_end_from_its_own_handler(loop, pipe):
         reactor.poller_end(item)
 
     loop.poller(pollitem(fd=write_end, events=POLLOUT), once)     # always ready
-    stop(loop, 30)
+    stop_after_passes(loop, 2)
     assert loop.start() == -1
     assert calls == [POLLOUT]
 
@@ -286,7 +304,7 @@ def test_set_tolerant_keeps_polling_an_fd_in_error(loop, tolerant):
         loop.poller(item, on_error)
         if tolerant:
             loop.set_tolerant(item)
-        stop(loop, 50)
+        stop_after_passes(loop, 3)      # the tolerant handler stops it after its third call
         assert loop.start() == -1
     finally:
         os.close(write_end)
@@ -340,9 +358,9 @@ def test_poller_end_of_fd_zero_leaves_socket_readers_alone(loop, pair):
     calls = []
     loop.reader(b, lambda reactor, sock, arg: calls.append(sock.recv_bytes()) or -1)
     loop.poller_end(pollitem(fd=0, events=POLLIN))      # nothing polls fd 0
-    loop.timer(100, 0, lambda *args: calls.append("timed out") or -1)
+    stop_after_passes(loop, 1)
     a.send(b"message")
-    loop.start()
+    assert loop.start() == -1
     assert calls == [b"message"]
 
 
@@ -381,31 +399,44 @@ def test_timer_with_zero_times_repeats_until_ended(loop):
 
 
 def test_timers_fire_in_order_of_deadline(loop):
-    """Three timers registered out of order fire by deadline."""
-    order = []
+    """Three timers registered out of order fire by deadline, never early; timers overdue
+    together (after a stall) fire in the order they were registered, as zloop does."""
+    fired = []
+    registered = [60, 20, 40]
 
     def record(reactor, timer_id, delay):
-        order.append(delay)
+        fired.append((delay, (time.monotonic() - began) * 1000))
         reactor.timer_end(timer_id)
-        return -1 if len(order) == 3 else 0
+        return -1 if len(fired) == 3 else 0
 
-    for delay in (60, 20, 40):
+    began = time.monotonic()
+    for delay in registered:
         loop.timer(delay, 0, record, delay)
     assert loop.start() == -1
-    assert order == [20, 40, 60]
+    assert sorted(delay for delay, _ in fired) == [20, 40, 60]
+    for delay, at in fired:
+        assert at >= delay - 1, fired                   # (zclock_mono counts whole ms)
+    for earlier, (delay, at) in enumerate(fired):
+        for later_delay, _ in fired[earlier + 1:]:
+            if later_delay < delay:     # out of deadline order: overdue in the same pass
+                assert registered.index(later_delay) > registered.index(delay), fired
+                assert at >= later_delay - 1, fired
+    if all(at < delay + 10 for delay, at in fired):     # no stall: deadline order
+        assert [delay for delay, _ in fired] == [20, 40, 60]
 
 
 def test_timer_end_from_a_handler_cancels_another_timer_and_its_own(loop):
     """A handler ends a pending timer and its own: neither fires again."""
-    calls = []
-    later = loop.timer(50, 0, lambda *args: calls.append("later"))
+    calls, later = [], []
 
     def cancel(reactor, timer_id, arg):
         calls.append("cancel")
-        reactor.timer_end(later)
+        reactor.timer_end(later[0])
         reactor.timer_end(timer_id)
 
+    # Registered first: after a stall that makes both due, zloop still calls it first.
     loop.timer(0, 0, cancel)
+    later.append(loop.timer(50, 0, lambda *args: calls.append("later")))
     loop.timer(80, 0, lambda *args: calls.append("stop") or -1)
     assert loop.start() == -1
     assert calls == ["cancel", "stop"]
@@ -424,20 +455,22 @@ def test_timer_end_of_an_unknown_id_raises_value_error(loop):
 @pytest.mark.parametrize("times", [1, 3])
 def test_finite_timer_fires_its_times(times):
     """A timer with times=N fires N times and the loop goes on."""
+    # The stop timer fires once a pass, after the finite one (registered first) while that
+    # is due: it stops on its firing N + 1, even if a stall made both due at once.
     output = run_child("""
         import pyczmq
         loop = pyczmq.Loop()
-        fired = []
+        fired, stops = [], []
         loop.timer(1, %d, lambda reactor, timer_id, arg: fired.append(timer_id))
-        loop.timer(100, 0, lambda *args: -1)
+        loop.timer(30, 0, lambda *args: -1 if stops.append(1) or len(stops) > %d else 0)
         print(loop.start(), len(fired))
-    """ % times)
+    """ % (times, times))
     assert output == "-1 %d\n" % times
 
 
 def test_timer_ended_before_start_never_fires():
     """A timer ended before start() never calls anything."""
-    run_child("""
+    output = run_child("""
         import time, pyczmq
         loop = pyczmq.Loop()
         ended = loop.timer(10, 0, lambda *args: print("ended timer called"))
@@ -450,6 +483,7 @@ def test_timer_ended_before_start_never_fires():
         loop.timer(200, 0, later)
         assert loop.start() == -1
     """, env=PERTURB)
+    assert output == ""
 
 
 def test_timer_end_of_a_timer_due_in_the_same_pass():
@@ -484,7 +518,7 @@ def test_timer_end_of_its_own_timer_after_a_restart():
             reactor.timer_end(timer_id)
             reactor.timer(100, 0, lambda *args: calls.append("new") or -1)
         loop.timer(1, 0, replace)
-        loop.timer(170, 0, lambda *args: calls.append("stop") or -1)
+        loop.timer(5000, 0, lambda *args: calls.append("stop") or -1)     # if "new" never fires
         print(loop.start(), calls)
     """, env=PERTURB)
     assert output == "-1 ['replace', 'new']\n"
@@ -547,10 +581,13 @@ def test_ticket_reset_restarts_its_delay(loop):
         ticket.reset()              # due at 90 ms instead of 60
         reactor.timer_end(timer_id)
 
+    def mark(reactor, timer_id, arg):   # once: after a stall a repeating timer
+        events.append("marker")         # fires again every 75 ms from its deadline
+        reactor.timer_end(timer_id)
+
     loop.timer(30, 0, reset)
-    marker = loop.timer(75, 0, lambda reactor, timer_id, arg: events.append("marker"))
+    loop.timer(75, 0, mark)
     assert loop.start() == -1
-    loop.timer_end(marker)
     assert events == ["reset", "marker", "ticket"]
 
 
@@ -876,6 +913,30 @@ def test_set_nonstop_does_not_keep_a_stopping_loop_running(loop):
     loop.set_nonstop(False)
 
 
+def test_set_nonstop_keeps_the_loop_running_when_czmq_is_interrupted():
+    """CZMQ's interrupt flag (set by its own SIGINT handler, which pyczmq leaves off: here a
+    Python handler does the same) ends zloop_start unless nonstop: with it the loop goes on."""
+    code = textwrap.dedent("""
+        import ctypes, signal, pyczmq
+        interrupted = ctypes.c_int.in_dll(ctypes.CDLL("libczmq.so.4"), "zsys_interrupted")
+        def like_czmq(*args):
+            interrupted.value = 1
+        signal.signal(signal.SIGINT, like_czmq)
+        loop = pyczmq.Loop()
+        loop.set_nonstop(True)
+        ticks = []
+        def tick(reactor, timer_id, arg):
+            if not ticks:
+                print("waiting", flush=True)
+            ticks.append(interrupted.value)
+            return -1 if ticks.count(1) == 3 else 0     # three passes with the flag set
+        loop.timer(20, 0, tick)
+        print("start", loop.start(), flush=True)
+        interrupted.value = 0
+    """)
+    assert signal_child(code, signal.SIGINT, ready="waiting", timeout=10) == (0, "start -1\n", "")
+
+
 @pytest.mark.parametrize("verbose", [False, True])
 def test_set_verbose_traces_the_reactor(verbose):
     """set_verbose(True) makes CZMQ trace to stdout; False keeps it quiet."""
@@ -935,8 +996,8 @@ def test_python_signal_handler_that_returns_does_not_stop_the_loop():
         def arm(reactor, timer_id, arg):
             reactor.timer_end(timer_id)
             signal.setitimer(signal.ITIMER_REAL, 0.02)
+            reactor.timer(200, 0, lambda *args: print(alarms) or -1)
         loop.timer(0, 0, arm)
-        loop.timer(200, 0, lambda *args: print(alarms) or -1)
         print(loop.start())
     """)
     assert output == "['alarm']\n-1\n"
@@ -1304,9 +1365,11 @@ def test_zloop_functions_drive_a_loop(pair, pipe):
         calls.append(("reader", sock is b, arg, sock.recv_bytes()))
         zloop.reader_end(reactor, sock)
 
-    def on_timer(reactor, timer_id, arg):
-        calls.append(("timer", timer_id, arg))
-        return -1
+    timer_calls = []
+
+    def on_timer(reactor, timer_id, arg):     # after a stall it may come first: it stops
+        timer_calls.append((timer_id, arg))     # the loop once the other two had their turn
+        return -1 if len(calls) == 2 or len(timer_calls) == 10 else 0
 
     assert zloop.reader(loop, b, on_message, 1) == 0
     zloop.reader_set_tolerant(loop, b)
@@ -1318,8 +1381,8 @@ def test_zloop_functions_drive_a_loop(pair, pipe):
     a.send(b"m")
     os.write(write_end, b"p")
     assert zloop.start(loop) == -1
-    assert sorted(calls, key=str) == [("poller", True, 2, b"p"), ("reader", True, 1, b"m"),
-                                      ("timer", timer_id, 3)]
+    assert sorted(calls, key=str) == [("poller", True, 2, b"p"), ("reader", True, 1, b"m")]
+    assert timer_calls[0] == (timer_id, 3)
     assert zloop.timer_end(loop, timer_id) == 0
     with pytest.raises(ValueError):
         zloop.timer_end(loop, timer_id)

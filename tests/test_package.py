@@ -6,6 +6,8 @@ import importlib
 import json
 import os
 import pathlib
+import re
+import struct
 import subprocess
 import sys
 
@@ -74,21 +76,55 @@ def test_build_with_a_wrong_prefix_says_so(tmp_path):
     assert "has no include/czmq.h" in result.stderr
 
 
-def test_the_main_job_runs_and_builds_its_c_reference(tmp_path):
-    # A tiny run of the throughput table (python -m pyczmq.perf): the C
-    # reference is compiled from pyczmq/perf/zmqperf.c, which must ship.
+def _png_size(path):
+    """(width, height) of a PNG file."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR", data[:16]
+    return struct.unpack(">II", data[16:24])
+
+
+@pytest.mark.timeout(240)           # builds the C reference and the Cython example
+def test_the_main_job_runs_every_column_and_plots(tmp_path):
+    # A tiny run of the throughput table (python -m pyczmq.perf) with all its
+    # columns: the C reference is compiled from pyczmq/perf/zmqperf.c, which
+    # must ship, the Cython one from examples/cython_throughput (its build is
+    # shared with test_cython_api.py); pyzmq is in the test extra.
     assert (ROOT / "pyczmq" / "perf" / "zmqperf.c").is_file()
-    results = tmp_path / "perf.json"
+    results, picture = tmp_path / "perf.json", tmp_path / "perf.png"
     run = subprocess.run(
         [sys.executable, "-m", "pyczmq.perf", "--quick", "--scale", "0.01", "--transports",
-         "inproc", "--sizes", "64", "--parts", "2", "--contestants", "c,pyczmq,pyczmq-frames",
-         "--json", str(results)],
-        capture_output=True, text=True, timeout=300)
+         "inproc", "--sizes", "64", "--parts", "2", "--json", str(results),
+         "--plot", str(picture)],
+        capture_output=True, text=True, timeout=220)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "PUSH/PULL throughput" in run.stdout and "REQ/REP latency" in run.stdout
     table = json.loads(results.read_text())
     assert table["missing"] == {}
     assert {row["pattern"] for row in table["rows"]} == {"push-pull", "req-rep"}
     for row in table["rows"]:
-        assert set(row["results"]) == {"c", "pyczmq", "pyczmq-frames"}
-        assert all(result["seconds"] for result in row["results"].values())
+        assert set(row["results"]) == {"c", "cython", "pyczmq", "pyczmq-frames", "pyzmq"}
+        assert all(result["seconds"] for result in row["results"].values()), row
+    # The printed table: a column per contestant, a number in each cell and
+    # the two ratios computed (no "error", no "-").
+    lines = run.stdout.splitlines()
+    for title in ("PUSH/PULL throughput", "REQ/REP latency"):
+        start = next(index for index, line in enumerate(lines) if line.startswith(title))
+        header, cells = lines[start + 1], lines[start + 3].split()
+        for column in ("C", "Cython nogil", "pyczmq", "Frame/Message", "pyzmq",
+                       "pyczmq/pyzmq", "pyczmq/C"):
+            assert re.search(r"(^|  )%s(  |$)" % re.escape(column), header), header
+        assert cells[:3] == ["inproc", "64", "B"] and "error" not in cells and "-" not in cells
+    # --plot: one chart per pattern, 12 x 4.5 inches each at 100 dpi.
+    assert _png_size(picture) == (1200, 900)
+
+
+def test_the_benchmarks_run_once_each():
+    # benchmarks/ (pytest-benchmark) is not in the suite's testpaths: run it
+    # here with the clock off, so a broken benchmark fails CI.
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-W", "error", "-q", "-p", "no:cacheprovider",
+         "--benchmark-disable", "-rs", str(ROOT / "benchmarks")],
+        cwd=ROOT, capture_output=True, text=True, timeout=50)
+    assert run.returncode == 0, run.stdout + run.stderr
+    summary = run.stdout.strip().splitlines()[-1]
+    assert re.fullmatch(r"=* ?(\d+) passed in [\d.]+s ?=*", summary), run.stdout
+    assert int(re.search(r"\d+", summary).group()) >= 20         # pyzmq's included: none skipped

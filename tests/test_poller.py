@@ -8,7 +8,7 @@ import pytest
 import pyczmq
 from pyczmq import ClosedError, Poller, ZMQError, zpoller
 
-from conftest import assert_clean_run, run_python
+from conftest import assert_clean_run, is_busy, run_python, wait_until
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def test_other_threads_run_and_the_sockets_are_busy_while_it_waits(pairs):
     results = []
     waiter = threading.Thread(target=lambda: results.append(poller.wait(5000)))
     waiter.start()
-    time.sleep(0.05)                            # the waiter is in zpoller_wait
+    wait_until(lambda: is_busy(b), what="the waiter to be in zpoller_wait")
     with pytest.raises(ZMQError) as info:
         b.recv_nowait()                         # polled by the other thread
     assert info.value.errno == 16
@@ -125,6 +125,36 @@ def test_a_signal_that_does_not_raise_keeps_waiting():
     """)
     assert_clean_run(result)
     assert result.stdout == "None True\n"
+
+
+def test_set_nonstop_keeps_a_wait_going_when_czmq_is_interrupted():
+    # CZMQ's interrupt flag (set by its own SIGINT handler, which pyczmq
+    # leaves off: here a Python handler does the same, run at once by
+    # raise_signal) ends zpoller_wait unless nonstop: with it the wait goes on
+    # until a message comes.
+    result = run_python("""
+        import ctypes, signal, threading, time, pyczmq
+        interrupted = ctypes.c_int.in_dll(ctypes.CDLL("libczmq.so.4"), "zsys_interrupted")
+        ctx = pyczmq.Context()
+        a, b = ctx.socket("PAIR"), ctx.socket("PAIR")
+        a.bind("inproc://nonstop")
+        b.connect("inproc://nonstop")
+        def like_czmq(*args):
+            interrupted.value = 1
+        signal.signal(signal.SIGINT, like_czmq)
+        poller = pyczmq.Poller(b)
+        poller.set_nonstop(True)
+        signal.raise_signal(signal.SIGINT)
+        threading.Timer(0.1, a.send, (b"later",)).start()
+        began = time.monotonic()
+        ready = poller.wait(-1)
+        print(interrupted.value, ready is b, poller.terminated(), time.monotonic() - began > 0.05,
+              b.recv_bytes())
+        interrupted.value = 0
+        ctx.destroy()
+    """, timeout=20)
+    assert_clean_run(result)
+    assert result.stdout == "1 True False True b'later'\n"
 
 
 def test_destroy_and_context_manager(pairs):

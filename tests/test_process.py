@@ -13,7 +13,7 @@ import pytest
 import pyczmq
 from pyczmq import ClosedError, ContextTerminated, ZMQError
 
-from conftest import assert_clean_run, run_python, signal_child
+from conftest import assert_clean_run, is_busy, run_python, signal_child, wait_until
 
 
 def test_other_threads_run_while_one_is_blocked_in_recv(pair):
@@ -21,6 +21,7 @@ def test_other_threads_run_while_one_is_blocked_in_recv(pair):
     received = []
     receiver = threading.Thread(target=lambda: received.append(b.recv_bytes()))
     receiver.start()
+    wait_until(lambda: is_busy(b), what="the receive to start")
     # If recv held the GIL this loop could not run until a message arrived.
     counted = 0
     deadline = time.monotonic() + 0.3
@@ -35,6 +36,7 @@ def test_other_threads_run_while_one_is_blocked_in_recv(pair):
 @pytest.mark.parametrize("call", ["recv", "recv_bytes", "recv_multipart", "recv_frame", "recv_msg", "poll"])
 def test_other_threads_run_while_blocked_in_each_receive(pair, call):
     a, b = pair
+    b.rcvtimeo = 5000           # a receive holding the GIL would end, and this test fail
     done = threading.Event()
 
     def blocked():
@@ -43,8 +45,9 @@ def test_other_threads_run_while_blocked_in_each_receive(pair, call):
 
     thread = threading.Thread(target=blocked)
     thread.start()
-    time.sleep(0.05)
-    assert not done.is_set()                    # still blocked, yet we run
+    # This thread runs Python code while the other one waits in the call.
+    wait_until(lambda: is_busy(b) or not thread.is_alive(), what="the receive to start")
+    assert is_busy(b) and not done.is_set(), "the receive did not block"
     a.send(b"x")
     thread.join(5)
     assert done.is_set()
@@ -54,7 +57,7 @@ def test_a_busy_socket_refuses_use_from_another_thread(pair):
     a, b = pair
     thread = threading.Thread(target=b.recv_bytes)
     thread.start()
-    time.sleep(0.05)
+    wait_until(lambda: is_busy(b), what="the receive to start")
     with pytest.raises(ZMQError, match="another thread") as info:
         b.send(b"x")
     assert info.value.errno == 16               # EBUSY
@@ -80,7 +83,7 @@ def test_destroying_the_context_wakes_blocked_threads(call):
 
     thread = threading.Thread(target=blocked)
     thread.start()
-    time.sleep(0.05)
+    wait_until(lambda: is_busy(sock), what="the receive to start")
     ctx.destroy()
     thread.join(5)
     assert not thread.is_alive() and len(errors) == 1
@@ -96,7 +99,7 @@ def test_destroying_the_context_wakes_a_blocked_send():
     errors = []
     thread = threading.Thread(target=lambda: errors.append(pytest.raises(ContextTerminated, lonely.send, b"x")))
     thread.start()
-    time.sleep(0.05)
+    wait_until(lambda: is_busy(lonely), what="the send to start")
     ctx.destroy()
     thread.join(5)
     assert not thread.is_alive() and len(errors) == 1
@@ -178,11 +181,13 @@ def test_exit_with_a_daemon_thread_holding_a_socket_is_quiet():
     # Such a socket is never garbage-collected: the atexit hook closes it.
     result = run_python("""
         import threading, time, pyczmq
+        holding = threading.Event()
         def hold():
             sock = pyczmq.Context().socket("PULL")
+            holding.set()
             time.sleep(100)
         threading.Thread(target=hold, daemon=True).start()
-        time.sleep(0.05)
+        assert holding.wait(10)
     """)
     assert_clean_run(result)
     assert result.stdout == ""
@@ -195,7 +200,14 @@ def test_exit_with_a_daemon_thread_blocked_in_recv_is_quiet():
         sock = ctx.socket("PULL")
         sock.bind("inproc://daemon")
         threading.Thread(target=sock.recv_bytes, daemon=True).start()
-        time.sleep(0.05)
+        deadline = time.monotonic() + 10
+        while True:                             # until the thread waits in recv_bytes
+            try:
+                sock.rcvhwm
+            except pyczmq.ZMQError:             # EBUSY
+                break
+            assert time.monotonic() < deadline
+            time.sleep(0.001)
     """)
     assert_clean_run(result)
     assert result.stdout == ""
