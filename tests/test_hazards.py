@@ -704,3 +704,28 @@ def test_a_monitored_socket_still_says_why_a_bind_failed(ctx):
     assert info.value.errno == errno.EADDRINUSE and not isinstance(info.value, pyczmq.Again)
     assert zmq.bind(sock, "tcp://127.0.0.1:*[%d-%d]" % (port, port + 200)) == 0
     assert zmq.getsockopt(sock, zmq.LAST_ENDPOINT) != "tcp://127.0.0.1:%d" % port
+
+
+@pytest.mark.parametrize("waiter", ["loop", "poller"])
+def test_czmqs_interrupt_flag_ends_a_wait_instead_of_spinning(waiter):
+    """CZMQ's interrupt flag (set by CZMQ's own signal handler, which pyczmq switches off,
+    or by C code) makes zloop and zpoller return at once, again and again: start() and
+    wait() retried at 100% CPU forever.  Now they end as in C (0; None, terminated())."""
+    output = clean_stdout("""
+        import ctypes, signal, time
+        import pyczmq
+        flag = ctypes.c_int.in_dll(ctypes.CDLL("libczmq.so.4"), "zsys_interrupted")
+        signal.signal(signal.SIGALRM, lambda *args: setattr(flag, "value", 1))
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
+        start = time.monotonic()
+        if %r == "loop":
+            loop = pyczmq.Loop()
+            loop.timer(5000, 0, lambda *args: -1)
+            print(loop.start())
+        else:
+            poller = pyczmq.Poller(pyczmq.Context().socket("PAIR"))
+            print(poller.wait(5000), poller.terminated())
+        print(time.monotonic() - start < 4)
+        flag.value = 0
+    """ % waiter, timeout=30)
+    assert output == ("0\nTrue\n" if waiter == "loop" else "None True\nTrue\n")

@@ -46,6 +46,8 @@ cdef extern from "czmq.h" nogil:
     char *zsys_sockname(int socktype)
     zsock_t *zsys_create_pipe(zsock_t **backend_p)
     void zsys_handler_set(zsys_handler_fn *handler_fn)
+    # CZMQ's interrupt flag (its own signal handler sets it; pyczmq's is off)
+    volatile int zsys_interrupted
     void zsys_handler_reset()
     void zsys_catch_interrupts()
     void zsys_version(int *major, int *minor, int *patch)

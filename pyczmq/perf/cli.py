@@ -201,7 +201,7 @@ def format_table(rows, contestants, missing):
 
 
 def plot(rows, contestants, missing, filename):
-    """Draw the table as bar charts, relative to C (needs matplotlib)."""
+    """Draw the table as bar charts of absolute rates, on a log scale (needs matplotlib)."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

@@ -35,6 +35,7 @@ cdef class Loop:
     cdef object _error          # what a handler raised, re-raised by start()
     cdef bint _running
     cdef bint _has_run          # start() has returned once: zloop_timer_end frees at once
+    cdef bint _nonstop          # set_nonstop(): zloop ignores CZMQ's interrupt flag
     cdef list _ended_timers     # timer ids to hand to zloop_timer_end once it stops
     cdef unsigned long _thread  # the thread running start()
     cdef object __weakref__

@@ -344,12 +344,14 @@ cdef class Loop:
         """Keep running when CZMQ's interrupt flag is set (pyczmq does not set it:
         Ctrl-C raises KeyboardInterrupt from start())."""
         self._check()
-        zloop_set_nonstop(self._c_loop, bool(nonstop))
+        self._nonstop = bool(nonstop)
+        zloop_set_nonstop(self._c_loop, self._nonstop)
 
     def start(self):
-        """Run until a handler returns -1 (returns -1) or the context ends
-        (returns 0); a handler's exception is raised from here, and Ctrl-C
-        raises KeyboardInterrupt.  The GIL is released while it waits."""
+        """Run until a handler returns -1 (returns -1), or the context ends or
+        CZMQ's interrupt flag is set (returns 0; not under set_nonstop); a
+        handler's exception is raised from here, and Ctrl-C raises
+        KeyboardInterrupt.  The GIL is released while it waits."""
         cdef int rc, err
         cdef _Handler handler
         cdef zmq_pollitem_t wake            # the signal wake pipe (see process.pxi)
@@ -383,6 +385,8 @@ cdef class Loop:
                     return -1               # a handler asked to stop
                 if rc > 0:
                     raise ZMQError(ENOMEM, "the loop could not build its poll set")
+                if zsys_interrupted and not self._nonstop:
+                    return 0                # CZMQ's interrupt flag: zloop ends at once again
                 if err == EINTR:
                     PyErr_CheckSignals()    # Ctrl-C raises; other signals: carry on
                     continue

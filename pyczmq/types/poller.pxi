@@ -76,6 +76,8 @@ cdef class Poller:
                     return self._sockets.get(<size_t>ready)
                 if zpoller_expired(self._c_poller) or not zpoller_terminated(self._c_poller):
                     return None
+                if zsys_interrupted:
+                    return None             # CZMQ's interrupt flag: zpoller ends at once again
                 if err != EINTR:
                     return None             # terminated: the context ended
                 PyErr_CheckSignals()        # Ctrl-C raises; other signals: wait on
