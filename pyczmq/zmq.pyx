@@ -741,6 +741,8 @@ def msg_copy(Msg dest not None, Msg src not None):
 
 def msg_move(Msg dest not None, Msg src not None):
     """Move `src`'s data into `dest` (`src` is left empty)."""
+    if dest is src:
+        return 0                    # (libzmq would close it first: its data lost)
     dest._check_unexported("move into")
     src._check_unexported("move")
     if C.zmq_msg_move(&dest._c_msg, &src._c_msg) != 0:

@@ -129,3 +129,12 @@ def test_a_pollitem_without_socket_or_fd_is_refused():
     with pytest.raises(ValueError):
         zmq.pollitem()
     assert zmq.pollitem(fd=0, events=zmq.POLLIN).fd == 0     # stdin, when asked for
+
+
+def test_moving_or_copying_a_msg_into_itself_keeps_its_data():
+    """libzmq closes the destination first: zmq_msg_move(m, m) emptied m (found by the
+    stateful fuzzer)."""
+    msg = zmq.msg_init_size(None, 5)
+    memoryview(msg)[:] = b"hello"
+    assert zmq.msg_move(msg, msg) == 0 and msg.bytes() == b"hello"
+    assert zmq.msg_copy(msg, msg) == 0 and msg.bytes() == b"hello"

@@ -652,15 +652,17 @@ def test_monitors_restarted_and_stopped_leave_no_thread_and_free_their_endpoint(
     stop ends its forwarding thread."""
     import glob
     sock = ctx.socket("PAIR")
-    before = len(glob.glob("/proc/self/task/*"))
+    def new_threads():      # (threads of earlier tests may end meanwhile: compare ids)
+        return set(glob.glob("/proc/self/task/*")) - before
+    before = set(glob.glob("/proc/self/task/*"))
     for _ in range(20):
         zmq.socket_monitor(sock, "inproc://again", zmq.EVENT_ALL)
         zmq.socket_monitor(sock, "inproc://again", zmq.EVENT_LISTENING)
         zmq.socket_monitor(sock, None)
     deadline = time.monotonic() + 5         # (a thread ends just after it says so)
-    while len(glob.glob("/proc/self/task/*")) > before and time.monotonic() < deadline:
+    while new_threads() and time.monotonic() < deadline:
         time.sleep(0.001)
-    assert len(glob.glob("/proc/self/task/*")) == before
+    assert new_threads() == set()
     reader = ctx.socket("PAIR")
     zmq.socket_monitor(sock, "inproc://again", zmq.EVENT_LISTENING)
     zmq.connect(reader, "inproc://again")
