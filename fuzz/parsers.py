@@ -581,9 +581,11 @@ class PlainFile:
 @target("z85", ("valid", "invalid"), max_len=128)
 class Z85:
     def __init__(self, workdir):
-        from pyczmq import Cert, Context, _certfiles
+        from pyczmq import Cert, CertStore, Context, _certfiles
         from pyczmq.zmq import z85_decode, z85_encode
         self.Cert, self.z85_key = Cert, _certfiles.z85_key
+        self.store = CertStore()
+        self.store.insert(Cert())
         self.decode, self.encode = z85_decode, z85_encode
         self.context = Context()
         self.socket = self.context.socket("DEALER")
@@ -616,13 +618,31 @@ class Z85:
             self._check_key(data, data)
         return "invalid" if expected is None else "valid"
 
+    def mutate(self, data, rng):
+        """Mostly valid Z85 text (byte mutations rarely are), of key length
+        or another multiple of 5, with now and then a bad character or a
+        group at the largest value (%nSc0 = 2**32 - 1) or just over it."""
+        length = rng.choice((40, 40, 40, 32, 5, 10, 45, len(data) - len(data) % 5))
+        text = bytearray(Z85_CHARS[byte % 85] for byte in (data * 2 + b"\0")[:length])
+        if text and rng.random() < 0.5:
+            where = rng.randrange(len(text))
+            text[where] = rng.choice(b"\0 \"|~\x7f\xff#")
+        if len(text) >= 5 and rng.random() < 0.3:
+            start = rng.randrange(len(text) // 5) * 5
+            text[start:start + 5] = rng.choice((b"%nSc0", b"%nSc1", b"#####", b"00000"))
+        return bytes(text)
+
     def _check_key(self, data, expected):
-        """A 40-character key text (or a 32-byte key) in Cert.new_from and a
-        curve_* socket option: taken iff valid, read back the same."""
+        """A 40-character key text (or a 32-byte key) in Cert.new_from,
+        CertStore.lookup and a curve_* socket option: taken iff valid, read
+        back the same."""
         if expected is None:
             expect_raises(ValueError, self.Cert.new_from, data)
+            expect_raises(ValueError, self.store.lookup, data)
+            assert data not in self.store
         else:
             assert self.Cert.new_from(data).public_key == expected
+            assert self.store.lookup(data) is None and data not in self.store
         self.flip ^= 1
         name = ("curve_serverkey", "curve_publickey")[self.flip]
         try:
