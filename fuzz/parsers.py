@@ -880,7 +880,7 @@ def default_engine():
     return "atheris"
 
 
-def run_target(name, runs, seed=1, out=None, engine=None, max_time=None, input_timeout=20,
+def run_target(name, runs, seed=1, out=None, engine=None, max_time=None, input_timeout=60,
                wall_timeout=None):
     """Fuzz target `name` with `runs` inputs in a child process.  Returns a
     dict: name, runs (inputs run), outcomes ({outcome: count}), finding
@@ -917,8 +917,13 @@ def run_target(name, runs, seed=1, out=None, engine=None, max_time=None, input_t
     with open(log, "rb") as handle:
         text = handle.read().decode("utf-8", "replace")
     finding = None
-    artifacts = sorted(os.path.join(out, entry) for entry in set(os.listdir(out)) - before
-                       if re.match(re.escape(name) + r"-(crash|timeout|oom|leak|slow-unit)-", entry))
+    new_files = sorted(os.path.join(out, entry) for entry in set(os.listdir(out)) - before)
+    artifacts = [path for path in new_files if re.match(
+        re.escape(name) + r"-(crash|timeout|oom|leak)-", os.path.basename(path))]
+    # libFuzzer also saves an input that took over 10 s: on a loaded machine
+    # that is mostly the load, so it is noted, not counted as a finding
+    slow = [path for path in new_files
+            if os.path.basename(path).startswith(name + "-slow-unit-")]
     if returncode != 0 or hung or artifacts:
         if not artifacts:
             if os.path.exists(current):
@@ -931,6 +936,7 @@ def run_target(name, runs, seed=1, out=None, engine=None, max_time=None, input_t
                    "detail": _detail(text)}
     return {"name": name, "engine": engine, "runs": counts[0],
             "outcomes": dict(zip(cls.outcomes, counts[1:])), "finding": finding,
+            "slow": slow[0] if slow else None,
             "seconds": seconds, "log": log, "returncode": returncode}
 
 
@@ -976,6 +982,9 @@ def format_result(result):
     line = "%-14s %9d inputs  (%s)  %.1f s  " % (result["name"], result["runs"], outcomes,
                                                   result["seconds"])
     finding = result["finding"]
+    if result.get("slow"):
+        line += "(an input took over 10 s, saved in %s: replay it to tell a slow parser " \
+                "from a loaded machine)  " % result["slow"]
     if finding is None:
         return line + "no finding"
     return line + "FOUND %s, input saved in %s\n    %s" % (
@@ -1064,7 +1073,7 @@ def main(argv=None):
     parser.add_argument("--engine", choices=("atheris", "random"), help="default: atheris if "
                         "installed")
     parser.add_argument("--max-time", type=int, help="stop a target after this many seconds")
-    parser.add_argument("--input-timeout", type=int, default=20,
+    parser.add_argument("--input-timeout", type=int, default=60,
                         help="seconds one input may take before it counts as a hang")
     parser.add_argument("--replay", help="run this one saved input through --target")
     parser.add_argument("--list", action="store_true", help="list the targets")
