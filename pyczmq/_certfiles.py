@@ -4,8 +4,15 @@ CZMQ's own readers print parse errors on stdout, abort on a folder holding two
 certificates with one public key, and cut long file names short; pyczmq reads
 the files here instead, with exactly CZMQ's rules (zconfig_chunk_load for ZPL,
 zcert_load for certificates, zdir_new for folders), and raises clear errors.
+Where CZMQ would load a certificate under a mangled key (key text that is not
+Z85, a secret key of the wrong length or of another key pair) or block on a
+file that is not regular, pyczmq refuses the file (BadCertificate, naming it
+and the problem).  File names are literal: CZMQ's zfile reads "NAME.ln" as a
+link, which check_zauth_folder refuses for the folders zauth reads itself.
+fuzz/parsers.py compares all of this with CZMQ's own code.
 """
 
+import errno
 import os
 import stat
 
@@ -100,67 +107,160 @@ _Z85 = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*
 _Z85_VALUE = {char: index for index, char in enumerate(_Z85)}
 
 
+class NotACertificate(ValueError):
+    """The file is not a certificate (not ZPL, or no curve public-key):
+    a folder skips it, as CZMQ's does."""
+
+
+class BadCertificate(ValueError):
+    """The file is a certificate (it has a curve public-key) whose keys are
+    corrupt, or one CZMQ can not read safely: refused everywhere, never
+    admitted under a mangled key."""
+
+
 def z85_key(text):
     """The 32-byte key zcert_load gets from 40 characters of Z85 text, and
-    whether the text was valid.  Like libzmq's zmq_z85_decode into CZMQ's
-    zeroed buffer: on a bad character the bytes decoded so far stay."""
+    what is wrong with the text (None if it is valid).  Like libzmq's
+    zmq_z85_decode into CZMQ's zeroed buffer: on a bad character the bytes
+    decoded so far stay."""
     key = bytearray(32)
     value = position = 0
     for count, char in enumerate(text, 1):
         digit = _Z85_VALUE.get(char)
-        value = value * 85 + (digit if digit is not None else 0)
-        if digit is None or value > 0xFFFFFFFF:
-            return bytes(key), False
+        if digit is None:
+            shown = repr(chr(char)) if 32 < char < 127 else "byte 0x%02x" % char
+            return bytes(key), "character %d (%s) is not a Z85 character" % (count, shown)
+        value = value * 85 + digit
+        if value > 0xFFFFFFFF:
+            return bytes(key), "characters %d-%d encode a number over 2**32" % (
+                (count - 1) // 5 * 5 + 1, (count - 1) // 5 * 5 + 5)
         if count % 5 == 0:
             key[position:position + 4] = value.to_bytes(4, "big")
             position += 4
             value = 0
-    return bytes(key), True
+    return bytes(key), None
 
 
 class CertFile:
     """What zcert_load makes of a certificate file: the 32-byte keys (the
-    secret one zeros when absent), whether their Z85 text was valid, and the
-    metadata pairs."""
+    secret one zeros when absent) and the metadata pairs; `source` is the
+    file read (`path` or its "_secret" twin) and `problem` what is wrong with
+    its keys (None if nothing): CZMQ would load such a file under a mangled
+    key, pyczmq refuses it (check())."""
 
-    __slots__ = ("path", "public_key", "secret_key", "keys_valid", "metadata")
+    __slots__ = ("path", "source", "public_key", "secret_key", "problem", "metadata")
 
-    def __init__(self, path, public_txt, secret_txt, metadata):
+    def __init__(self, path, source, public_txt, secret_txt, metadata):
         self.path = path
-        self.public_key, public_ok = z85_key(public_txt)
-        self.secret_key, secret_ok = z85_key(secret_txt) if secret_txt is not None else (bytes(32), True)
-        self.keys_valid = public_ok and secret_ok
+        self.source = source
         self.metadata = metadata
+        self.public_key, problem = z85_key(public_txt)
+        if problem is not None:
+            problem = "its curve public-key is not valid Z85 text: " + problem
+        if secret_txt is None:
+            self.secret_key = bytes(32)
+        elif len(secret_txt) != 40:
+            # zcert_load ignores such a secret key: the certificate would lose it
+            self.secret_key = bytes(32)
+            problem = problem or ("its curve secret-key is %d characters long, not 40"
+                                  % len(secret_txt))
+        else:
+            self.secret_key, secret_problem = z85_key(secret_txt)
+            if secret_problem is not None:
+                problem = problem or "its curve secret-key is not valid Z85 text: " + secret_problem
+            elif problem is None and not _belongs(self.public_key, self.secret_key):
+                problem = "its curve secret-key does not belong to its public-key"
+        self.problem = problem
+
+    @property
+    def keys_valid(self):
+        """True if the keys are what the file says (no problem)."""
+        return self.problem is None
+
+    def check(self):
+        """Raise BadCertificate naming the file if its keys are corrupt."""
+        if self.problem is not None:
+            raise BadCertificate("%s: %s" % (os.fsdecode(self.source), self.problem))
+        return self
 
 
-def _read_zpl(path):
-    """The parsed ZPL file at `path`, or None if it can not be read or parsed."""
+def _belongs(public_key, secret_key):
+    """False if `secret_key` (not all zeros: that is "no secret key", as
+    CZMQ saves a public-only certificate) does not make `public_key`."""
+    if secret_key == bytes(32):
+        return True
+    from pyczmq._core import Cert, ZMQError
     try:
-        with open(os.fsdecode(path), "rb") as handle:
-            return parse_zpl(handle.read())
-    except (OSError, ValueError):
+        Cert.new_from(public_key, secret_key)
+    except ValueError:
+        return False
+    except ZMQError:            # a libzmq without CURVE can not tell
+        return True
+    return True
+
+
+def _read_regular(path):
+    """The content of the regular file `path`.  Raises OSError if it can
+    not be read, IsADirectoryError for a folder, and BadCertificate for
+    anything else that is not a regular file (a FIFO would block CZMQ's
+    reader, and pyczmq's, forever; a device could be endless)."""
+    fd = os.open(os.fsdecode(path), os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "%s is a folder, not a certificate file"
+                                    % os.fsdecode(path), os.fsdecode(path))
+        if not stat.S_ISREG(mode):
+            raise BadCertificate("%s is not a regular file" % os.fsdecode(path))
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+
+
+def _read_twin(twin):
+    """The parsed "_secret" twin, or None where zcert_load falls back to the
+    public file (missing, unreadable, not ZPL).  A folder there makes
+    zcert_load read nothing (NotACertificate)."""
+    try:
+        data = _read_regular(twin)
+    except IsADirectoryError:
+        raise NotACertificate("%s is a folder: CZMQ reads no certificate then"
+                              % os.fsdecode(twin)) from None
+    except OSError:
+        return None
+    try:
+        return parse_zpl(data)
+    except ValueError:
         return None
 
 
 def read_cert_file(path):
     """Read a certificate file as zcert_load does (its "_secret" twin first).
-    Returns a CertFile, or raises OSError (unreadable) / ValueError (not a
-    certificate, with the reason)."""
+    Returns a CertFile (whose problem says if its keys are corrupt), or
+    raises OSError (unreadable), NotACertificate (with the reason) or
+    BadCertificate (a curve public-key that is not 40 characters; a file, or
+    twin, that is not a regular file)."""
     path = os.fsencode(path)
-    root = _read_zpl(path + b"_secret")
+    source = path + b"_secret"
+    root = _read_twin(source)
     if root is None:
-        try:
-            with open(os.fsdecode(path), "rb") as handle:
-                data = handle.read()
-        except IsADirectoryError:
-            raise IsADirectoryError("%s is a folder, not a certificate file" % os.fsdecode(path))
+        source = path
+        data = _read_regular(path)
         try:
             root = parse_zpl(data)
         except ValueError as error:
-            raise ValueError("%s is not a ZPL file: %s" % (os.fsdecode(path), error)) from None
+            raise NotACertificate("%s is not a ZPL file: %s" % (os.fsdecode(path), error)) from None
     public = root.locate("curve/public-key")
-    if public is None or len(public.value) != 40:
-        raise ValueError("%s has no 40-character curve public-key" % os.fsdecode(path))
+    if public is None:
+        raise NotACertificate("%s has no curve public-key" % os.fsdecode(source))
+    if len(public.value) != 40:
+        raise BadCertificate("%s: its curve public-key is %d characters long, not 40"
+                             % (os.fsdecode(source), len(public.value)))
     secret = root.locate("curve/secret-key")
     metadata, seen = [], set()
     section = root.locate("metadata")
@@ -168,9 +268,14 @@ def read_cert_file(path):
         if item.name not in seen:          # zcert_set_meta keeps the first value
             seen.add(item.name)
             metadata.append((item.name, item.value))
-    return CertFile(path, public.value,
-                    secret.value if secret is not None and len(secret.value) == 40 else None,
+    return CertFile(path, source, public.value, secret.value if secret is not None else None,
                     metadata)
+
+
+def load_cert_file(path):
+    """read_cert_file(path), refusing a certificate with corrupt keys
+    (BadCertificate naming the file and the problem)."""
+    return read_cert_file(path).check()
 
 
 def folder_signature(location):
@@ -199,7 +304,7 @@ def _stat_key(path, info=None):
     return (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
-def _walk(folder, found, parents, top):
+def _walk(folder, found, parents, top, links=None):
     info = os.stat(folder)
     here = (info.st_dev, info.st_ino)
     if here in parents:
@@ -221,22 +326,27 @@ def _walk(folder, found, parents, top):
         except OSError:
             continue
         if stat.S_ISDIR(info.st_mode):
-            _walk(path, found, parents, False)
-        elif stat.S_ISREG(info.st_mode) and not name.endswith(b"_secret"):
+            _walk(path, found, parents, False, links)
+            continue
+        if links is not None and name.endswith(b".ln"):
+            links.append(path)
+        if stat.S_ISREG(info.st_mode) and not name.endswith(b"_secret"):
             found.append((path, _stat_key(path, info), _stat_key(path + b"_secret")))
 
 
 def load_folder(location):
     """Every certificate CZMQ's store would load from `location`, as
-    CertFiles (files that are not certificates are skipped, as CZMQ does),
-    and the folder's signature.  Raises ValueError when two files hold the
-    same public key (CZMQ aborts the process then)."""
+    CertFiles, and the folder's signature.  Files that are not certificates
+    are skipped, as CZMQ does.  Raises BadCertificate (a ValueError) naming
+    the file for a certificate whose keys are corrupt (CZMQ would admit it
+    under a mangled key), and ValueError when two files hold the same public
+    key (CZMQ aborts the process then)."""
     signature = folder_signature(location)
     certs, owners = [], {}
     for path, _, _ in signature or ():
         try:
-            cert = read_cert_file(path)
-        except (OSError, ValueError):
+            cert = load_cert_file(path)
+        except (OSError, NotACertificate):
             continue
         owner = owners.setdefault(cert.public_key, path)
         if owner != path:
@@ -246,10 +356,30 @@ def load_folder(location):
     return certs, signature
 
 
+#: The longest name zcert_load reads a "_secret" twin by (a 256-byte buffer).
+ZCERT_NAME_LIMIT = 255
+
+
 def check_zauth_folder(location):
-    """Refuse a folder zauth would abort on: duplicate public keys, or a
-    certificate whose metadata does not fit zauth's buffer."""
-    certs, _ = load_folder(location)
+    """Refuse a folder zauth would abort on, hang on or read otherwise than
+    pyczmq: what load_folder refuses, a certificate whose metadata does not
+    fit zauth's buffer, an entry named "*.ln" (CZMQ's zfile reads its first
+    line as the name of another file and loads the certificate without
+    ".ln", which can load one file twice and abort), and a path too long for
+    zcert_load (it would cut the "_secret" twin's name short)."""
+    location = os.fsencode(location)
+    links = []
+    if os.path.isdir(location):
+        _walk(location, [], frozenset(), True, links)
+    if links:
+        raise ValueError("%s: CZMQ's zauth reads a file named *.ln as a link to the file named "
+                         "in it, not as a certificate; rename it" % os.fsdecode(links[0]))
+    certs, signature = load_folder(location)
+    for path, _, _ in signature or ():
+        if len(path) + len(b"_secret") > ZCERT_NAME_LIMIT:
+            raise ValueError("%s: the path is too long for CZMQ's zcert_load (%d bytes with "
+                             "\"_secret\"; it reads at most %d)" % (
+                                 os.fsdecode(path), len(path) + 7, ZCERT_NAME_LIMIT))
     for cert in certs:
         check_zauth_metadata(cert.metadata, os.fsdecode(cert.path))
     return certs

@@ -780,8 +780,10 @@ def test_parser_matches_czmq_zcert_load(parser_folder, case):
                                             for name, value in cert.metadata.items())
                 } == expected
     else:
-        with pytest.raises(ValueError, match="Z85"):
+        # CZMQ loads it under a mangled key; pyczmq refuses it, naming the file read
+        with pytest.raises(ValueError, match="curve (public|secret)-key") as raised:
             Cert.load(path)
+        assert str(raised.value).startswith(str(path))
 
 
 def test_parser_cases_cover_accept_and_reject(parser_folder):
@@ -974,7 +976,6 @@ def test_folder_store_matches_czmq_zcertstore(folder):
     saved(folder / ".hidden")
     Cert().save_secret(folder / "lonely_secret")
     (folder / "notes.txt").write_text("not a certificate\n")
-    (folder / "bad_z85").write_bytes(cert_text(public="|" * 40))
     store = CertStore(folder)
     candidates = set(store.keys())
     for path in folder.rglob("*"):
@@ -983,8 +984,6 @@ def test_folder_store_matches_czmq_zcertstore(folder):
                 candidates.add(z85_encode(_certfiles.read_cert_file(path).public_key))
             except ValueError:
                 pass
-    # the invalid Z85 key decodes to zeros in both (CZMQ ignores the decode error)
-    assert z85_encode(bytes(32)) in store.keys()
     result = run_python(CZMQ_CTYPES + """
 import json, os
 os.dup2(os.open(os.devnull, os.O_WRONLY), 1)

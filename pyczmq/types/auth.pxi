@@ -8,6 +8,8 @@
 # allows one Auth per process, and while it runs no pyczmq socket of CZMQ's
 # context may connect to that endpoint.
 
+import stat as _stat
+
 CURVE_ALLOW_ANY = "*"
 cdef bytes _ZAP_ENDPOINT = b"inproc://zeromq.zap.01"
 
@@ -108,10 +110,21 @@ cdef class Auth(Actor):
         """Check PLAIN clients against a password file of ``user=password``
         lines.  A missing file refuses everyone until it appears; edits take
         effect once the file has been unchanged for 5 s (CZMQ waits for it to
-        be stable; ZSYS_FILE_STABLE_AGE_MSEC changes that)."""
+        be stable; ZSYS_FILE_STABLE_AGE_MSEC changes that).  Raises
+        ValueError for a FIFO, device or socket (zauth would block on a FIFO:
+        keep the file regular while in use)."""
         _auth_text(domain, "domain")
         # zauth reads the file by name on every request: fix it to this folder.
         path = _os.path.abspath(_fs_path(filename, "configure_plain"))
+        try:
+            mode = _os.stat(path).st_mode
+        except OSError:
+            pass
+        else:
+            if not (_stat.S_ISREG(mode) or _stat.S_ISDIR(mode)):
+                # zauth's fopen would block on a FIFO, with the caller waiting
+                # for it (a folder reads as an empty file: nobody gets in)
+                raise ValueError("%s is not a regular file" % _os.fsdecode(path))
         self._command([b"PLAIN", path], REPLY_SIGNAL)
 
     def configure_curve(self, domain, location):

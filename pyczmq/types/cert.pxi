@@ -186,13 +186,14 @@ cdef class Cert:
     def load(filename):
         """Load a certificate saved by save() (or by CZMQ, or pyzmq): the
         "_secret" file when there is one, else the public file.  Raises
-        OSError if it can not be read, ValueError if it is not a certificate."""
+        OSError if it can not be read, ValueError naming the file if it is
+        not a certificate or its keys are corrupt (a key that is not 40
+        characters of Z85 text, or a secret key that does not belong to the
+        public key: CZMQ's zcert_load would load a mangled key), or if it is
+        not a regular file (a FIFO would block)."""
         from pyczmq import _certfiles
         path = _fs_path(filename, "load a certificate")
-        cert_file = _certfiles.read_cert_file(path)
-        if not cert_file.keys_valid:
-            raise ValueError("%s: its key text is not valid Z85" % _os.fsdecode(path))
-        return cert_from_pointer(_zcert_from_file(cert_file))
+        return cert_from_pointer(_zcert_from_file(_certfiles.load_cert_file(path)))
 
     cdef zcert_t *_resolve(self) except NULL:
         if self._c_cert != NULL:

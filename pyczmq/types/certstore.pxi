@@ -23,6 +23,14 @@ cdef class CertStore:
     certificate in `folder` (and its subfolders) and reloads them when the
     folder changes, on ``lookup()``, as CZMQ documents.  Certificates you
     insert stay in memory and take precedence over a file with the same key.
+
+    Files that are not certificates (no curve public-key) are skipped, as
+    CZMQ does.  A folder CZMQ would load wrongly is refused with a
+    ValueError naming the file, by ``CertStore(folder)`` and by the
+    ``lookup()`` that reloads it (the store keeps what it held until the
+    folder is fixed): a certificate whose keys are corrupt (CZMQ would admit
+    it under a mangled key), two files with one public key (CZMQ aborts),
+    a "_secret" twin that is not a regular file (CZMQ would block on a FIFO).
     """
 
     def __init__(self, location=None):

@@ -17,6 +17,16 @@ import struct as _struct
 _SIZE_T = _struct.Struct("@N")      # zmsg_save's file format: size_t length, then data
 
 
+cdef object _message_file(object filename, str what):
+    """A file name for save()/load(): str, bytes or a path object (open()
+    would take an int as a descriptor, and close it)."""
+    try:
+        return _os.fspath(filename)
+    except TypeError:
+        raise TypeError("Message.%s takes a file name (str, bytes or a path), not %s"
+                        % (what, type(filename).__name__)) from None
+
+
 cdef Message _owned_message(zmsg_t *msg):
     """Wrap a zmsg the caller hands over (freed if wrapping fails)."""
     cdef Message result
@@ -374,7 +384,7 @@ cdef class Message:
         """Write the frames to a file in zmsg_save's format (size_t length, then
         data, per frame)."""
         parts = self.tolist()
-        with open(filename, "wb") as out:
+        with open(_message_file(filename, "save"), "wb") as out:
             for data in parts:
                 out.write(_SIZE_T.pack(len(data)))
                 out.write(data)
@@ -383,7 +393,7 @@ cdef class Message:
         """Append the frames saved in a file by save() (or zmsg_save); returns
         self.  Raises ValueError if the file is truncated or corrupt."""
         self._check()
-        with open(filename, "rb") as source:
+        with open(_message_file(filename, "load"), "rb") as source:
             content = source.read()
         parts = []
         position, end = 0, len(content)

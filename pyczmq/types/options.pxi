@@ -168,6 +168,11 @@ cdef bytes _option_bytes(SocketOption option, object value):
     if option.type == OPT_CURVE_KEY and len(data) not in (32, 40):
         raise ValueError("socket option %r takes a 32-byte key or its 40-character Z85 "
                          "text, not %d bytes" % (option.name, len(data)))
+    if option.type == OPT_CURVE_KEY and len(data) == 40 and b"\0" in data:
+        # libzmq decodes Z85 text up to its first NUL and keeps the rest of
+        # the old key: a mangled key, set without an error.
+        raise ValueError("socket option %r: Z85 text can not contain a NUL character"
+                         % option.name)
     return data
 
 
