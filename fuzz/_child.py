@@ -68,8 +68,10 @@ def plain(value):
     """`value` if it is made of plain Python data, else a description."""
     if value is None or isinstance(value, (bool, int, float, str, bytes)):
         return value
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, list):
         return [plain(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(plain(item) for item in value)
     if isinstance(value, dict):
         return {plain(k): plain(v) for k, v in value.items()}
     if isinstance(value, Socket) and id(value) in NAMES:

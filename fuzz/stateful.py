@@ -52,8 +52,8 @@ from _child import PRELUDE, WORKER  # noqa: E402
 
 from hypothesis import HealthCheck, Phase, settings, seed as hypothesis_seed  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-from hypothesis.stateful import (RuleBasedStateMachine, initialize, precondition,  # noqa: E402
-                                 rule, run_state_machine_as_test)
+from hypothesis.stateful import (RuleBasedStateMachine, initialize, rule,  # noqa: E402
+                                 run_state_machine_as_test)
 
 # -- known defects the machine steers away from -------------------------------------------
 # Each entry names a defect that is being fixed elsewhere; the code that steers away
@@ -102,6 +102,7 @@ RECV_TYPES = {"PAIR", "SUB", "REQ", "REP", "DEALER", "ROUTER", "PULL", "XPUB", "
 SEND_TYPES = {"PAIR", "PUB", "REQ", "REP", "DEALER", "ROUTER", "PUSH", "XPUB", "XSUB", "STREAM"}
 
 STATS = collections.Counter()       # steps, examples, findings over the whole run
+RULES = collections.Counter()       # (rule, "ok" or the exception's name) -> steps
 
 
 class Finding(Exception):
@@ -411,6 +412,18 @@ def option_values(name, kind):
 
 # -- the machine ----------------------------------------------------------------------------------
 
+ACTIONS = {}        # method name -> (weight, precondition)
+
+
+def action(weight, when=None):
+    """A step of the machine, drawn `weight` times as often as a weight-1 one
+    when `when(machine)` holds (one Hypothesis rule draws among them)."""
+    def decorate(function):
+        ACTIONS[function.__name__] = (weight, when or (lambda self: True))
+        return function
+    return decorate
+
+
 def _option_table():
     """name -> (kind, readable, writable) from pyczmq's own table, read in a child
     once (this process does not import pyczmq)."""
@@ -498,6 +511,8 @@ class PyczmqMachine(RuleBasedStateMachine):
                       "stderr:\n%s" % self.child.output("stderr"))
         out = Outcome(reply)
         self.script[-1].append(out)
+        caller = sys._getframe(1).f_code.co_name
+        RULES[caller, "ok" if out.ok else out.name] += 1
         if out.raised:
             if any(name in out.raised for name in NEVER) or \
                     not any(name in out.raised for name in DOCUMENTED + tuple(allow)):
@@ -649,14 +664,22 @@ class PyczmqMachine(RuleBasedStateMachine):
         ctx.sockets.append(sock)
         return sock
 
+    @rule(data=st.data())
+    def act(self, data):
+        """One step: an action drawn by weight among those possible now (the
+        first, collect_only, is what shrinking tends to)."""
+        names = sorted(n for n, (_, when) in ACTIONS.items() if when(self))
+        names.sort(key=lambda n: n != "collect_only")
+        weighted = [n for n in names for _ in range(ACTIONS[n][0])]
+        getattr(self, data.draw(st.sampled_from(weighted), label="action"))(data)
+
     # -- contexts ---------------------------------------------------------------------------------
 
     @initialize(data=st.data())
     def first_context(self, data):
         self.new_context(data)
 
-    @precondition(lambda self: len(self.live_ctxs()) < 4)
-    @rule(data=st.data())
+    @action(1, lambda self: len(self.live_ctxs()) < 4)
     def new_context(self, data):
         name = self.name("C")
         spelling = data.draw(st.sampled_from(
@@ -665,8 +688,7 @@ class PyczmqMachine(RuleBasedStateMachine):
         if out.ok:
             self.ctxs.append(Ctx(name, spelling.startswith("zmq")))
 
-    @precondition(lambda self: self.live_ctxs())
-    @rule(data=st.data())
+    @action(2, lambda self: self.live_ctxs())
     def context_option(self, data):
         ctx = data.draw(st.sampled_from(self.live_ctxs()))
         setter = data.draw(st.sampled_from(["set_linger", "set_sndhwm", "set_rcvhwm",
@@ -682,8 +704,7 @@ class PyczmqMachine(RuleBasedStateMachine):
         if out.ok and setter == "set_iothreads" and value == 0:
             self.io_zero = True     # no I/O thread: tcp and ipc fail (EMTHREAD)
 
-    @precondition(lambda self: self.live_ctxs())
-    @rule(data=st.data())
+    @action(2, lambda self: self.live_ctxs())
     def zmq_context_option(self, data):
         ctx = data.draw(st.sampled_from(self.live_ctxs()))
         options_ = ["IO_THREADS", "MAX_SOCKETS", "SOCKET_LIMIT", "IPV6", "BLOCKY",
@@ -706,8 +727,7 @@ class PyczmqMachine(RuleBasedStateMachine):
         if out.ok and option == "IO_THREADS" and value == 0:
             self.io_zero = True     # no I/O thread: tcp and ipc fail (EMTHREAD)
 
-    @precondition(lambda self: self.live_ctxs())
-    @rule(data=st.data())
+    @action(1, lambda self: self.live_ctxs())
     def destroy_context(self, data):
         ctx = data.draw(st.sampled_from(self.live_ctxs()))
         how = data.draw(st.sampled_from(["destroy", "zctx.destroy", "with", "ctx_shutdown",
@@ -734,8 +754,7 @@ class PyczmqMachine(RuleBasedStateMachine):
                 self.run("%s.send(b'x')" % sock.name, expect="ClosedError")
             self.run("%s.socket('PAIR')" % ctx.name, expect="ClosedError")
 
-    @precondition(lambda self: any(c.shut and c.alive for c in self.ctxs))
-    @rule(data=st.data())
+    @action(1, lambda self: any(c.shut and c.alive for c in self.ctxs))
     def finish_shut_context(self, data):
         ctx = data.draw(st.sampled_from([c for c in self.ctxs if c.shut and c.alive]))
         open_ = [s for s in ctx.sockets if not s.closed and not s.gone]
@@ -750,8 +769,7 @@ class PyczmqMachine(RuleBasedStateMachine):
 
     # -- free sockets -----------------------------------------------------------------------------
 
-    @precondition(lambda self: self.live_ctxs() and len(self.live_socks()) < 14)
-    @rule(data=st.data())
+    @action(3, lambda self: self.live_ctxs() and len(self.live_socks()) < 14)
     def new_free_socket(self, data):
         ctx = data.draw(st.sampled_from(self.live_ctxs()))
         kind = data.draw(st.sampled_from(TYPES))
@@ -784,8 +802,7 @@ class PyczmqMachine(RuleBasedStateMachine):
             "b'inproc://bytes'", "42", "None", "'tcp://%s%n:1'", "'udp://127.0.0.1:5555'",
             "'tcp://127.0.0.1:*[64990-]'"])), None
 
-    @precondition(lambda self: self.free_socks())
-    @rule(data=st.data())
+    @action(6, lambda self: self.free_socks())
     def bind_or_connect(self, data):
         sock = data.draw(st.sampled_from(self.free_socks()))
         connect = data.draw(st.booleans())
@@ -820,8 +837,7 @@ class PyczmqMachine(RuleBasedStateMachine):
                     state["bound"] = sock
                     state["pending"] = []
 
-    @precondition(lambda self: any(s.endpoints for s in self.free_socks()))
-    @rule(data=st.data())
+    @action(2, lambda self: any(s.endpoints for s in self.free_socks()))
     def unbind_or_disconnect(self, data):
         sock = data.draw(st.sampled_from([s for s in self.free_socks() if s.endpoints]))
         verb, expr = data.draw(st.sampled_from(sock.endpoints))
@@ -864,8 +880,8 @@ class PyczmqMachine(RuleBasedStateMachine):
             if how == "zframe.send":
                 return "_ = zframe.send(zframe.new(%s), %s, %s)" % (payload.expr, s, fflags), \
                     [payload.data], not more, False
-            return "_ = zmq.msg_send(zmq.msg_init_data(None, %s), %s, %s)" % (
-                payload.expr, s, flags), [payload.data], not more, True
+            return "_ = zmq.msg_send(zmq.msg_init_data(None, %r), %s, %s)" % (
+                payload.data, s, flags), [payload.data], not more, True
         parts = data.draw(st.lists(payloads, min_size=1, max_size=4))
         if lossy_tag is not None and not sock.out:
             parts[0] = _bytes_payload(lossy_tag)
@@ -893,8 +909,7 @@ class PyczmqMachine(RuleBasedStateMachine):
             return "_ = Message(%s).send(%s)" % (as_frames, s), datas, True, True
         return "_ = zmsg.send(Message(%s), %s)" % (as_frames, s), datas, True, False
 
-    @precondition(lambda self: self.free_socks())
-    @rule(data=st.data())
+    @action(4, lambda self: self.free_socks())
     def free_send(self, data):
         sock = data.draw(st.sampled_from(self.free_socks()))
         code, _, _, _ = self.send_code(sock, data)
@@ -958,8 +973,7 @@ class PyczmqMachine(RuleBasedStateMachine):
                     % (size, s, size, flags, size, s, size)), frame_name, message_name
         return codes[how], frame_name, message_name
 
-    @precondition(lambda self: self.free_socks())
-    @rule(data=st.data())
+    @action(4, lambda self: self.free_socks())
     def free_recv(self, data):
         sock = data.draw(st.sampled_from(self.free_socks()))
         how = data.draw(st.sampled_from(self.RECV_PART + self.RECV_WHOLE))
@@ -973,8 +987,7 @@ class PyczmqMachine(RuleBasedStateMachine):
                                                                          "zmsg.recv"):
             self.messages[message_name] = MessageRec([Entry(d) for d in out.value[1]])
 
-    @precondition(lambda self: self.live_socks())
-    @rule(data=st.data())
+    @action(10, lambda self: self.live_socks())
     def socket_option(self, data):
         sock = data.draw(st.sampled_from(self.live_socks()))
         table = options()
@@ -1030,8 +1043,7 @@ class PyczmqMachine(RuleBasedStateMachine):
                 self.check(out.value == expected, "socket option %s set to %r reads back %r"
                            % (name, value, out.value))
 
-    @precondition(lambda self: self.live_socks())
-    @rule(data=st.data())
+    @action(3, lambda self: self.live_socks())
     def socket_info(self, data):
         sock = data.draw(st.sampled_from(self.live_socks()))
         what = data.draw(st.sampled_from([
@@ -1043,8 +1055,7 @@ class PyczmqMachine(RuleBasedStateMachine):
             self.check(out.ok and out.value == sock.kind, "type_str %r for a %s socket"
                        % (out.value, sock.kind))
 
-    @precondition(lambda self: self.live_socks())
-    @rule(data=st.data())
+    @action(2, lambda self: self.live_socks())
     def close_socket(self, data):
         sock = data.draw(st.sampled_from(self.live_socks()))
         how = data.draw(st.sampled_from(["%s.close()", "zsocket.destroy(%s, {s})", "zmq.close({s})",
@@ -1067,9 +1078,8 @@ class PyczmqMachine(RuleBasedStateMachine):
     PATTERNS = [("PAIR", "PAIR"), ("PUSH", "PULL"), ("DEALER", "DEALER"), ("DEALER", "ROUTER"),
                 ("REQ", "REP"), ("PUB", "SUB"), ("XPUB", "SUB")]
 
-    @precondition(lambda self: self.live_ctxs() and len(self.live_chans()) < 4 and
+    @action(4, lambda self: self.live_ctxs() and len(self.live_chans()) < 4 and
                   len(self.live_socks()) < 14)
-    @rule(data=st.data())
     def new_channel(self, data):
         ctx = data.draw(st.sampled_from(self.live_ctxs()))
         pattern = data.draw(st.sampled_from(self.PATTERNS))
@@ -1121,8 +1131,7 @@ class PyczmqMachine(RuleBasedStateMachine):
         kind = chan.ends[side].kind
         return kind in SEND_TYPES and kind != "XPUB" or (kind == "XPUB" and side == 0)
 
-    @precondition(lambda self: self.live_chans())
-    @rule(data=st.data())
+    @action(12, lambda self: self.live_chans())
     def channel_send(self, data):
         chan = data.draw(st.sampled_from(self.live_chans()))
         side = data.draw(st.sampled_from([0, 1]))
@@ -1282,8 +1291,7 @@ class PyczmqMachine(RuleBasedStateMachine):
         elif kind == "wholetext":
             self.model_whole(chan, side, [t.encode("utf-8", "surrogateescape") for t in value[1]])
 
-    @precondition(lambda self: self.live_chans())
-    @rule(data=st.data())
+    @action(12, lambda self: self.live_chans())
     def channel_recv(self, data):
         chan = data.draw(st.sampled_from(self.live_chans()))
         side = data.draw(st.sampled_from([0, 1]))
@@ -1321,9 +1329,8 @@ class PyczmqMachine(RuleBasedStateMachine):
         if out.value[0] == "whole" and how in ("recv_msg", "recv_msg_nowait", "zmsg.recv"):
             self.messages[message_name] = MessageRec([Entry(d) for d in out.value[1]])
 
-    @precondition(lambda self: any(c.queues[i] and not c.lossy[i] and c.peer(i).cur is None
+    @action(4, lambda self: any(c.queues[i] and not c.lossy[i] and c.peer(i).cur is None
                                    for c in self.live_chans() for i in (0, 1)))
-    @rule(data=st.data())
     def channel_settle(self, data):
         """A message in flight on a reliable channel arrives within 3 s."""
         candidates = [(c, i) for c in self.live_chans() for i in (0, 1)
@@ -1346,7 +1353,7 @@ class PyczmqMachine(RuleBasedStateMachine):
     def frames_in(self, *states):
         return [n for n, f in self.frames.items() if f.state in states]
 
-    @rule(data=st.data())
+    @action(4)
     def new_frame(self, data):
         name = self.name("F")
         payload = data.draw(payloads)
@@ -1367,8 +1374,7 @@ class PyczmqMachine(RuleBasedStateMachine):
         if out.ok:
             self.frames[name] = rec
 
-    @precondition(lambda self: self.frames)
-    @rule(data=st.data())
+    @action(8, lambda self: self.frames)
     def frame_op(self, data):
         name = data.draw(st.sampled_from(sorted(self.frames)))
         rec = self.frames[name]
@@ -1459,8 +1465,7 @@ class PyczmqMachine(RuleBasedStateMachine):
         self.check(out.value == expected, "Frame.%s gave %r, expected %r (data %r)"
                    % (op, out.value, expected, rec.data))
 
-    @precondition(lambda self: self.frames_in("owned", "borrowed", "sent", "destroyed"))
-    @rule(data=st.data())
+    @action(3, lambda self: self.frames_in("owned", "borrowed", "sent", "destroyed"))
     def frame_view(self, data):
         name = data.draw(st.sampled_from(sorted(self.frames_in("owned", "borrowed", "sent",
                                                               "destroyed"))))
@@ -1477,8 +1482,7 @@ class PyczmqMachine(RuleBasedStateMachine):
             if rec.data is not None:
                 self.check(out.value == rec.data, "memoryview of %r reads %r" % (rec.data, out.value))
 
-    @precondition(lambda self: self.views)
-    @rule(data=st.data())
+    @action(4, lambda self: self.views)
     def view_op(self, data):
         view = data.draw(st.sampled_from(sorted(self.views)))
         rec, snapshot, released = self.views[view]
@@ -1514,8 +1518,7 @@ class PyczmqMachine(RuleBasedStateMachine):
                 elif not released:
                     self.check(out.isa("TypeError"), "a write into a read-only view: %r" % out)
 
-    @precondition(lambda self: self.frames_in("owned", "borrowed") and self.live_chans())
-    @rule(data=st.data())
+    @action(4, lambda self: self.frames_in("owned", "borrowed") and self.live_chans())
     def frame_send(self, data):
         name = data.draw(st.sampled_from(sorted(self.frames_in("owned", "borrowed"))))
         rec = self.frames[name]
@@ -1561,7 +1564,7 @@ class PyczmqMachine(RuleBasedStateMachine):
         payload = data.draw(payloads)
         return payload.expr, payload.data, None
 
-    @rule(data=st.data())
+    @action(4)
     def new_message(self, data):
         name = self.name("M")
         how = data.draw(st.sampled_from(["Message", "zmsg.new", "dup", "load"]))
@@ -1620,8 +1623,7 @@ class PyczmqMachine(RuleBasedStateMachine):
             if entry.view is not None:
                 entry.view.state = "unknown"
 
-    @precondition(lambda self: self.messages)
-    @rule(data=st.data())
+    @action(10, lambda self: self.messages)
     def message_op(self, data):
         name = data.draw(st.sampled_from(sorted(self.messages)))
         rec = self.messages[name]
@@ -1806,7 +1808,7 @@ class PyczmqMachine(RuleBasedStateMachine):
                 self.check(current == [e.data for e in entries], "after %s the Message holds %r, "
                            "expected %r" % (op, current, [e.data for e in entries]))
 
-    @rule(data=st.data())
+    @action(1)
     def corrupt_file(self, data):
         content = data.draw(st.one_of(
             st.binary(max_size=40),
@@ -1818,8 +1820,7 @@ class PyczmqMachine(RuleBasedStateMachine):
         self.run("with open(%s, 'wb') as _f:\n    _f.write(%r)" % (path, content), expect="ok")
         self.files.append((path, _parse_saved(content)))
 
-    @precondition(lambda self: self.messages_in("alive") and self.live_chans())
-    @rule(data=st.data())
+    @action(3, lambda self: self.messages_in("alive") and self.live_chans())
     def message_send(self, data):
         name = data.draw(st.sampled_from(sorted(self.messages_in("alive"))))
         rec = self.messages[name]
@@ -1850,7 +1851,7 @@ class PyczmqMachine(RuleBasedStateMachine):
 
     # -- zmq.Msg -------------------------------------------------------------------------------
 
-    @rule(data=st.data())
+    @action(2)
     def new_msg(self, data):
         name = self.name("G")
         payload = data.draw(payloads)
@@ -1872,8 +1873,7 @@ class PyczmqMachine(RuleBasedStateMachine):
                 self.check(out.value == len(value), "a Msg of %d bytes has size %r"
                            % (len(value), out.value))
 
-    @precondition(lambda self: self.msgs)
-    @rule(data=st.data())
+    @action(5, lambda self: self.msgs)
     def msg_op(self, data):
         name = data.draw(st.sampled_from(sorted(self.msgs)))
         other = data.draw(st.sampled_from(sorted(self.msgs)))
@@ -1961,7 +1961,7 @@ class PyczmqMachine(RuleBasedStateMachine):
 
     # -- loops -----------------------------------------------------------------------------------
 
-    @rule(data=st.data())
+    @action(1)
     def new_loop(self, data):
         name = self.name("L")
         how = data.draw(st.sampled_from(["Loop()", "zloop.new()"]))
@@ -2002,8 +2002,7 @@ class PyczmqMachine(RuleBasedStateMachine):
             actions.append((call, choice))
         return actions
 
-    @precondition(lambda self: any(l["alive"] for l in self.loops.values()))
-    @rule(data=st.data())
+    @action(4, lambda self: any(l["alive"] for l in self.loops.values()))
     def loop_add(self, data):
         name = data.draw(st.sampled_from(sorted(n for n, l in self.loops.items() if l["alive"])))
         loop = self.loops[name]
@@ -2053,8 +2052,7 @@ class PyczmqMachine(RuleBasedStateMachine):
                         data.draw(st.sampled_from(["", "_tk.reset()", "_tk.delete()",
                                                    "%s.ticket_delete(_tk)" % name]))))
 
-    @precondition(lambda self: any(l["alive"] for l in self.loops.values()))
-    @rule(data=st.data())
+    @action(3, lambda self: any(l["alive"] for l in self.loops.values()))
     def loop_run(self, data):
         name = data.draw(st.sampled_from(sorted(n for n, l in self.loops.items() if l["alive"])))
         stop = data.draw(st.sampled_from([5, 30, 80]))
@@ -2073,8 +2071,7 @@ class PyczmqMachine(RuleBasedStateMachine):
                         continue
                     self.apply_received(sock.chan, sock.side, ("whole", parts))
 
-    @precondition(lambda self: any(l["alive"] for l in self.loops.values()))
-    @rule(data=st.data())
+    @action(1, lambda self: any(l["alive"] for l in self.loops.values()))
     def loop_destroy(self, data):
         name = data.draw(st.sampled_from(sorted(n for n, l in self.loops.items() if l["alive"])))
         how = data.draw(st.sampled_from(["%s.destroy()", "zloop.destroy(%s)", "with %s:\n    pass"]))
@@ -2084,8 +2081,7 @@ class PyczmqMachine(RuleBasedStateMachine):
 
     # -- pollers ---------------------------------------------------------------------------------
 
-    @precondition(lambda self: self.live_socks())
-    @rule(data=st.data())
+    @action(2, lambda self: self.live_socks())
     def new_poller(self, data):
         name = self.name("P")
         socks = data.draw(st.lists(st.sampled_from(self.live_socks()), max_size=3, unique=True))
@@ -2094,8 +2090,7 @@ class PyczmqMachine(RuleBasedStateMachine):
         if out.ok:
             self.pollers[name] = {"alive": True, "socks": socks}
 
-    @precondition(lambda self: any(p["alive"] for p in self.pollers.values()))
-    @rule(data=st.data())
+    @action(3, lambda self: any(p["alive"] for p in self.pollers.values()))
     def poller_op(self, data):
         name = data.draw(st.sampled_from(sorted(n for n, p in self.pollers.items() if p["alive"])))
         poller = self.pollers[name]
@@ -2130,8 +2125,7 @@ class PyczmqMachine(RuleBasedStateMachine):
 
     # -- zmq: poll, monitor, proxy, misc ------------------------------------------------------
 
-    @precondition(lambda self: self.live_socks())
-    @rule(data=st.data())
+    @action(2, lambda self: self.live_socks())
     def zmq_poll(self, data):
         socks = data.draw(st.lists(st.sampled_from(self.live_socks()), min_size=1, max_size=3))
         items = ", ".join("zmq.pollitem(socket=%s, events=%s)" % (
@@ -2145,8 +2139,7 @@ class PyczmqMachine(RuleBasedStateMachine):
                  "[i.revents for i in _items])\nos.close(_pr); os.close(_pw)" % (items, timeout),
                  timeout=8)
 
-    @precondition(lambda self: self.free_socks())
-    @rule(data=st.data())
+    @action(2, lambda self: self.free_socks())
     def monitor(self, data):
         sock = data.draw(st.sampled_from(self.free_socks()))
         if sock.monitor:
@@ -2171,14 +2164,12 @@ class PyczmqMachine(RuleBasedStateMachine):
             sock.monitor = True
             self.add_sock(reader, ctx, "PAIR")
 
-    @precondition(lambda self: self.free_socks())
-    @rule(data=st.data())
+    @action(2, lambda self: self.free_socks())
     def monitor_event(self, data):
         sock = data.draw(st.sampled_from(self.free_socks()))
         self.run("_ = zmq.recv_monitor_event(%s, zmq.DONTWAIT)" % sock.name)
 
-    @precondition(lambda self: any(not c.own for c in self.live_ctxs()))
-    @rule(data=st.data())
+    @action(1, lambda self: any(not c.own for c in self.live_ctxs()))
     def proxy(self, data):
         """zmq.proxy in a thread, traffic through it, then Context.destroy() ends it."""
         pairs = [("PULL", "PUSH"), ("XSUB", "XPUB"), ("DEALER", "DEALER"), ("PULL", "PAIR")]
@@ -2217,7 +2208,7 @@ class PyczmqMachine(RuleBasedStateMachine):
             self.check(out.value[0] == b"through the proxy", "the proxy delivered %r"
                        % (out.value,))
 
-    @rule(data=st.data())
+    @action(2)
     def zmq_misc(self, data):
         code = data.draw(st.sampled_from([
             "_ = zmq.z85_decode(zmq.z85_encode(%r)) == %r" % ((b"\x01\x02\x03\x04",) * 2),
@@ -2236,7 +2227,7 @@ class PyczmqMachine(RuleBasedStateMachine):
 
     # -- certificates, stores, authentication ----------------------------------------------------
 
-    @rule(data=st.data())
+    @action(2)
     def new_cert(self, data):
         name = self.name("X")
         how = data.draw(st.sampled_from(["Cert()", "zcert.new()", "pair", "public", "mismatch",
@@ -2262,8 +2253,7 @@ class PyczmqMachine(RuleBasedStateMachine):
         if out.ok:
             self.certs[name] = "alive"
 
-    @precondition(lambda self: self.certs)
-    @rule(data=st.data())
+    @action(4, lambda self: self.certs)
     def cert_op(self, data):
         name = data.draw(st.sampled_from(sorted(self.certs)))
         state = self.certs[name]
@@ -2318,7 +2308,7 @@ class PyczmqMachine(RuleBasedStateMachine):
         if out.ok and op in ("destroy", "zcert.destroy"):
             self.certs[name] = "destroyed"
 
-    @rule(data=st.data())
+    @action(1)
     def corrupt_cert_file(self, data):
         path = "TMP + '/badcert%d'" % next(self.ids)
         content = data.draw(st.one_of(
@@ -2337,7 +2327,7 @@ class PyczmqMachine(RuleBasedStateMachine):
                                          "CertStore(os.path.dirname(%s)).keys()"]))
         self.run("_ = %s" % (how % path), allow=("OSError",))
 
-    @rule(data=st.data())
+    @action(1)
     def new_store(self, data):
         name = self.name("K")
         how = data.draw(st.sampled_from(["CertStore()", "CertStore(TMP)", "zcertstore.new(None)",
@@ -2346,8 +2336,7 @@ class PyczmqMachine(RuleBasedStateMachine):
         if out.ok:
             self.stores[name] = {"alive": True}
 
-    @precondition(lambda self: any(s["alive"] for s in self.stores.values()))
-    @rule(data=st.data())
+    @action(2, lambda self: any(s["alive"] for s in self.stores.values()))
     def store_op(self, data):
         name = data.draw(st.sampled_from(sorted(n for n, s in self.stores.items() if s["alive"])))
         certs = sorted(self.certs)
@@ -2374,9 +2363,8 @@ class PyczmqMachine(RuleBasedStateMachine):
                 if s == "stored":
                     self.certs[n] = "unknown"
 
-    @precondition(lambda self: any(not c.own for c in self.live_ctxs()))
-    @rule(data=st.data())
-    def auth(self, data):
+    @action(2, lambda self: any(not c.own for c in self.live_ctxs()))
+    def auth_actor(self, data):
         if self.auth is None or data.draw(st.booleans()) and self.auth is None:
             ctx = data.draw(st.sampled_from(self.live_ctxs()))
             name = self.name("A")
@@ -2454,8 +2442,7 @@ class PyczmqMachine(RuleBasedStateMachine):
             return not any(s.ctx.own for s in self.pollers[name]["socks"])
         return True
 
-    @precondition(lambda self: self.deletable())
-    @rule(data=st.data())
+    @action(3, lambda self: self.deletable())
     def collect(self, data):
         names = data.draw(st.lists(st.sampled_from(self.deletable()), min_size=1, max_size=3,
                                    unique=True))
@@ -2476,12 +2463,11 @@ class PyczmqMachine(RuleBasedStateMachine):
         for name in names:
             self.forget(name)
 
-    @rule()
-    def collect_only(self):
+    @action(1)
+    def collect_only(self, data):
         self.run("_ = gc.collect() >= 0", expect="ok", timeout=10)
 
-    @precondition(lambda self: self.live_chans())
-    @rule(data=st.data())
+    @action(2, lambda self: self.live_chans())
     def second_thread(self, data):
         """A thread receives on a channel's socket while this one uses it too."""
         chan = data.draw(st.sampled_from(self.live_chans()))
@@ -2518,8 +2504,7 @@ class PyczmqMachine(RuleBasedStateMachine):
         if thread[0] == "ok":
             self.apply_received(chan, side, ("whole", thread[1]))
 
-    @precondition(lambda self: self.live_ctxs())
-    @rule(data=st.data())
+    @action(1, lambda self: self.live_ctxs())
     def fork(self, data):
         """os.fork(): the child uses pyczmq (its own sockets; the parent's raise)."""
         body = data.draw(st.lists(st.sampled_from(["own", "parent_socket", "gc", "frames",
@@ -2568,6 +2553,9 @@ class PyczmqMachine(RuleBasedStateMachine):
 
 # The child's helpers for loop handlers: the loop rules use them.
 _HANDLERS = r'''
+T0 = T1 = T2 = -1       # timer ids the loop steps keep
+
+
 
 def _act(actions, calls, space):
     for when, code in actions:
@@ -2646,6 +2634,18 @@ def findings_of(error):
     return found
 
 
+def limit_shrinking(seconds):
+    """Hypothesis shrinks a failure for up to 5 minutes; a hang costs a step
+    timeout per try, so the runner gives it less (an internal knob: ignored
+    if it is gone)."""
+    try:
+        from hypothesis.internal.conjecture import engine
+    except ImportError:
+        return
+    if hasattr(engine, "MAX_SHRINKING_SECONDS"):
+        engine.MAX_SHRINKING_SECONDS = seconds
+
+
 def run_batch(seed_value, examples, step_count, shrink=True, derandomize=False):
     """Run one batch of examples; returns the Findings (at most one: Hypothesis
     stops at the first failure, shrunk)."""
@@ -2671,7 +2671,16 @@ def main(argv=None):
     parser.add_argument("--batch", type=int, default=25, help="examples per Hypothesis run")
     parser.add_argument("--no-shrink", action="store_true", help="report findings unshrunk")
     parser.add_argument("--out", default=None, help="folder for the reproducers of findings")
+    parser.add_argument("--stats", action="store_true", help="print steps per rule and outcome")
+    parser.add_argument("--shrink-seconds", type=int, default=90,
+                        help="time Hypothesis may spend shrinking one finding")
+    parser.add_argument("--drop-known", default="",
+                        help="comma-separated KNOWN keys to stop steering away from (to "
+                             "check that the machine finds them)")
     args = parser.parse_args(argv)
+    limit_shrinking(args.shrink_seconds)
+    for key in filter(None, args.drop_known.split(",")):
+        KNOWN.pop(key)
     first_seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
     out_dir = args.out or tempfile.mkdtemp(prefix="pyczmq-fuzz-findings-")
     os.makedirs(out_dir, exist_ok=True)
@@ -2702,6 +2711,10 @@ def main(argv=None):
     print("\nran %d steps in %d examples (%d batches, seeds %d-%d) in %.0f s (%.1f steps/s)"
           % (STATS["steps"], STATS["examples"], batch, first_seed, first_seed + batch - 1,
              elapsed, STATS["steps"] / max(elapsed, 1e-9)))
+    if args.stats:
+        print("\nsteps per rule and outcome:")
+        for (rule_, result), count in sorted(RULES.items()):
+            print("  %-22s %-22s %6d" % (rule_, result, count))
     if not findings:
         print("findings: none")
         return 0
