@@ -15,18 +15,18 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 import stateful  # noqa: E402
 
 
-def _slice(examples, step_count):
-    before = dict(stateful.STATS)
-    findings = stateful.run_batch(None, examples, step_count, shrink=True, derandomize=True)
-    steps = stateful.STATS["steps"] - before.get("steps", 0)
-    return findings, steps
-
-
 def test_a_slice_of_the_state_machine_finds_nothing():
+    # Fixed seeds: the same examples every run (but for timing-dependent
+    # outcomes, which can end a batch early: Hypothesis then sees an example
+    # draw differently from an earlier one with the same start).
     stateful.limit_shrinking(30)
-    findings, steps = _slice(examples=40, step_count=30)
-    assert not findings, str(findings[0])
-    assert steps >= 600, "only %d steps ran" % steps
+    before = stateful.STATS["steps"]
+    for seed in range(1, 7):
+        findings = stateful.run_batch(seed, 8, 30)
+        assert not findings, str(findings[0])
+        if stateful.STATS["steps"] - before >= 700:
+            break
+    assert stateful.STATS["steps"] - before >= 500, stateful.STATS
 
 
 def test_the_machine_reports_a_crash_with_a_runnable_reproducer(tmp_path):
