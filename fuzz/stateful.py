@@ -1939,6 +1939,8 @@ class PyczmqMachine(RuleBasedStateMachine):
                 if out.ok:
                     self.apply_received(chan, side, out.value)
                     self.msgs[name] = out.value[1]
+                else:
+                    self.msgs[name] = None      # libzmq empties it before it waits
             return
         code = {
             "bytes": "_ = %s.bytes()" % name, "size": "_ = zmq.msg_size(%s)" % name,
