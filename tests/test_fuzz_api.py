@@ -55,13 +55,14 @@ def test_the_machine_reports_a_crash_with_a_runnable_reproducer(tmp_path):
 def test_the_machine_reports_a_hang_with_every_thread():
     machine = stateful.PyczmqMachine()
     try:
+        machine.run("C1 = Context()")       # (the first step also waits for the start)
         with pytest.raises(stateful.Finding) as caught:
             machine.run("time.sleep(30)", timeout=1.0)
     finally:
         machine.teardown()
     assert caught.value.kind == "hang"
     assert "time.sleep(30)" in caught.value.script
-    assert "<step 1>" in caught.value.detail      # faulthandler's traceback of the step
+    assert "<step 2>" in caught.value.detail      # faulthandler's traceback of the step
 
 
 def test_the_machine_reports_an_undocumented_exception():
