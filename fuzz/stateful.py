@@ -336,6 +336,22 @@ def _bytes_payload(data):
     return Payload(repr(data), data)
 
 
+def _compact(value):
+    """repr() of bytes or str, as `x * n` when it is one repeated character (the
+    big payloads), so that reproducers stay readable."""
+    if len(value) > 64 and len(set(value)) == 1:
+        return "%r * %d" % (value[:1], len(value))
+    return repr(value)
+
+
+def _as_text(payload):
+    """The payload as a str to send with zstr (bytes taken as Latin-1)."""
+    if payload.text is not None:
+        return payload
+    text = payload.data.decode("latin-1")
+    return Payload(_compact(text), text.encode("utf-8"), text)
+
+
 def _big_payload(args):
     byte, size = args
     return Payload("%r * %d" % (bytes([byte]), size), bytes([byte]) * size)
@@ -880,10 +896,7 @@ class PyczmqMachine(RuleBasedStateMachine):
             flags = " | ".join(["zmq.SNDMORE"] * more + ["zmq.DONTWAIT"] * dontwait) or "0"
             fflags = " | ".join(["Frame.MORE"] * more + ["Frame.DONTWAIT"] * dontwait) or "0"
             if how == "zstr":
-                if payload.text is None:
-                    payload = _bytes_payload(payload.data) if lossy_tag is None else payload
-                    text = payload.data.decode("latin-1")
-                    payload = Payload(repr(text), text.encode("utf-8"), text)
+                payload = _as_text(payload)
                 code = "_ = zstr.%s(%s, %s)" % ("sendm" if more else "send", s, payload.expr)
                 return code, [payload.data], not more, False
             if how == "send":
@@ -897,8 +910,8 @@ class PyczmqMachine(RuleBasedStateMachine):
             if how == "zframe.send":
                 return "_ = zframe.send(zframe.new(%s), %s, %s)" % (payload.expr, s, fflags), \
                     [payload.data], not more, False
-            return "_ = zmq.msg_send(zmq.msg_init_data(None, %r), %s, %s)" % (
-                payload.data, s, flags), [payload.data], not more, True
+            return "_ = zmq.msg_send(zmq.msg_init_data(None, %s), %s, %s)" % (
+                _compact(payload.data), s, flags), [payload.data], not more, True
         parts = data.draw(st.lists(payloads, min_size=1, max_size=4))
         if lossy_tag is not None and not sock.out:
             parts[0] = _bytes_payload(lossy_tag)
@@ -910,14 +923,11 @@ class PyczmqMachine(RuleBasedStateMachine):
             flags = "zmq.DONTWAIT" if dontwait else "0"
             return "_ = %s.send_multipart([%s], %s)" % (s, exprs, flags), datas, True, True
         if how == "zstr.sendx":
-            texts_ = []
-            for p in parts:
-                text = p.text if p.text is not None else p.data.decode("latin-1")
-                texts_.append(text)
+            texts_ = [_as_text(p) for p in parts]
             if lossy_tag is not None and not sock.out:
-                texts_[0] = lossy_tag.decode()
-            return "_ = zstr.sendx(%s, %s)" % (s, ", ".join(map(repr, texts_))), \
-                [t.encode("utf-8") for t in texts_], True, False
+                texts_[0] = _as_text(_bytes_payload(lossy_tag))
+            return "_ = zstr.sendx(%s, %s)" % (s, ", ".join(t.expr for t in texts_)), \
+                [t.data for t in texts_], True, False
         as_frames = ", ".join(("Frame(%s)" % p.expr) if data.draw(st.booleans()) else p.expr
                               for p in parts)
         if how == "send_msg":
@@ -1411,10 +1421,10 @@ class PyczmqMachine(RuleBasedStateMachine):
             "strhex": "_ = %s.strhex()" % name, "zframe.strhex": "_ = zframe.strhex(%s)" % name,
             "strdup": "_ = %s.strdup()" % name,
             "streq": "_ = %s.streq(%s)" % (name, payload.expr if payload.text is not None or
-                                           payload.expr.startswith("b") else repr(payload.data)),
+                                           payload.expr.startswith("b") else _compact(payload.data)),
             "eq": "_ = %s.eq(%s)" % (name, other), "zframe.eq": "_ = zframe.eq(%s, %s)"
                                                                 % (name, other),
-            "==": "_ = %s == %s" % (name, repr(payload.data)),
+            "==": "_ = %s == %s" % (name, _compact(payload.data)),
             "reset": "%s.reset(%s)\n_ = %s.bytes()" % (name, payload.expr, name),
             "zframe.reset": "zframe.reset(%s, %s)\n_ = %s.bytes()" % (name, payload.expr, name),
             "destroy": "%s.destroy()" % name, "zframe.destroy": "zframe.destroy(%s)" % name,
