@@ -82,6 +82,8 @@ KNOWN = {
                            "events with a blocking send on a PAIR that has no peer)",
     "linger-exit": "a socket of a Context() with linger -1 set on it and an unsent message "
                    "(a tcp connect to a closed port): the interpreter's exit hangs forever",
+    "msg-self-move": "zmq.msg_move(g, g) empties g (libzmq closes dest before it copies src); "
+                     "msg_copy(g, g) guards this case, msg_move does not",
     "own-ctx-linger": "sockets of an own context keep infinite linger: destroy()/with/exit hang",
     "surrogates": "send()/zstr.send() of a str with surrogates raise UnicodeEncodeError; "
                   "Frame == str and streq raise",
@@ -1905,6 +1907,8 @@ class PyczmqMachine(RuleBasedStateMachine):
         op = data.draw(st.sampled_from(["bytes", "size", "more", "copy", "move", "close", "init",
                                         "view", "get", "set", "send", "recv", "len"]))
         value = self.msgs[name]
+        if op == "move" and other == name and "msg-self-move" in KNOWN:
+            return
         if op == "view":
             view = self.name("V")
             out = self.run("%s = zmq.msg_data(%s)\n_ = bytes(%s)" % (view, name, view), expect="ok")
