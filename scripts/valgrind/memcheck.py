@@ -125,7 +125,8 @@ def report(paths, out=sys.stdout):
             process.pid, "forked from %s, " % process.parent if forked else "",
             os.path.basename(process.path), process.command[:120]))
         for text in process.summary:
-            out.write("    %s\n" % text)
+            out.write("    %s%s\n" % (text, " (counted since the parent started)"
+                                       if forked and text.startswith("ERROR SUMMARY") else ""))
         if process.cpython:
             out.write("    of which %d contexts are CPython 3.11's uninitialised digit of a zero "
                       "int (gh-102509, value made by _PyLong_New): not ours\n"
