@@ -22,6 +22,12 @@ else
         || missing+=(python3-dev)
 fi
 
+# valgrind, for tests/test_valgrind.py: installed when we can (root, as in CI);
+# elsewhere those tests skip without it, so it is not required.
+if ! command -v valgrind >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    missing+=(valgrind)
+fi
+
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         echo "pyczmq: installing system packages: ${missing[*]}"

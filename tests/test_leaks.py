@@ -8,19 +8,21 @@ three batches: a leak grows every batch, noise only some.  Each workload runs
 in its own interpreter.  (A deliberate leak of one zframe per iteration grows
 each batch by about 25 MB.)"""
 
+import os
+
 import pytest
 
 from conftest import assert_clean_run, run_python
 
 PROLOGUE = """
-import gc, os, time, pyczmq
+import sys
+sys.path.insert(0, %r)
+import footprint, pyczmq
 from pyczmq import Frame, Message
 
 def rss():
-    gc.collect()
-    time.sleep(0.3)     # libzmq's reaper thread frees closed sockets asynchronously
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    return footprint.settled()[0]   # once libzmq's reaper has freed closed sockets
+""" % os.path.dirname(os.path.abspath(__file__)) + """
 
 ctx = pyczmq.Context()
 a, b = ctx.socket("PAIR"), ctx.socket("PAIR")

@@ -62,7 +62,7 @@ cdef class SocketOption:
 
 
 cdef object _get_option(Socket sock, SocketOption option):
-    cdef object result
+    # The value is read only once libzmq succeeded: on failure it is unset.
     cdef int int_value
     cdef int64_t int64_value
     cdef uint64_t uint64_value
@@ -72,20 +72,21 @@ cdef object _get_option(Socket sock, SocketOption option):
     if option.type == OPT_INT:
         size = sizeof(int_value)
         rc = zmq_getsockopt(sock._c_handle, option.option, &int_value, &size)
-        result = int_value
     elif option.type == OPT_INT64:
         size = sizeof(int64_value)
         rc = zmq_getsockopt(sock._c_handle, option.option, &int64_value, &size)
-        result = int64_value
     elif option.type == OPT_UINT64:
         size = sizeof(uint64_value)
         rc = zmq_getsockopt(sock._c_handle, option.option, &uint64_value, &size)
-        result = uint64_value
     else:
         return _get_option_bytes(sock, option)
     if rc != 0:
         _raise_last("get socket option %r" % option.name)
-    return result
+    if option.type == OPT_INT:
+        return int_value
+    if option.type == OPT_INT64:
+        return int64_value
+    return uint64_value
 
 
 cdef object _get_option_bytes(Socket sock, SocketOption option):
