@@ -585,6 +585,34 @@ def test_curve_client_with_a_wrong_server_key_gets_nothing_through(ctx, peers, t
     assert rep.recv_within(300) is None
 
 
+def test_curve_clients_known_by_a_certificate_czmq_saved_get_through_auth(ctx, peers, tmp_path):
+    """pyczmq's Auth admits a C client whose certificate CZMQ saved in the
+    folder, and nobody else."""
+    from pyczmq import Auth
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    known, unknown = peers("czmq"), peers("czmq")
+    with Auth(ctx) as auth:
+        auth.configure_curve("*", str(keys))
+        rep = LocalSide(ctx, "REP")
+        server_public = pyczmq_keys(rep, "Cert")
+        where = rep.bind("tcp://127.0.0.1:*")
+        clients = []
+        for peer, path in ((known, keys / "client.cert"), (unknown, tmp_path / "elsewhere")):
+            side = PeerSide(peer, "REQ", "czmq")
+            peer.command("curve client %s %s" % (server_public, path))
+            side.connect(where)
+            clients.append(side)
+        known_client, unknown_client = clients
+        unknown_client.send([b"let me in"])
+        known_client.send([b"hello"])
+        assert rep.recv() == [b"hello"]
+        rep.send([b"welcome"])
+        assert known_client.recv() == [b"welcome"]
+        assert rep.recv_within(300) is None             # the unknown client: refused
+        assert known_client.mechanism() == "CURVE"
+
+
 # -- the pyzmq of the peers ------------------------------------------------------------
 
 LOADED_LIBZMQ = """
