@@ -10,6 +10,7 @@ import json
 import os
 import selectors
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -541,15 +542,19 @@ def test_a_blocking_sender_at_its_high_water_mark_waits_for_a_stopped_receiver(c
 def test_a_sender_whose_receiver_is_not_there_yet_queues_to_its_high_water_mark(ctx, tmp_path,
                                                                               transport):
     where = endpoint(transport, tmp_path)
-    if transport == "tcp":                  # a port nobody listens on, for now
-        probe = ctx.socket("PULL")
-        probe.bind(where)
-        where = probe.last_endpoint
-        probe.close()
+    placeholder = None
+    if transport == "tcp":
+        # A port nobody listens on, for now: bound but not listening, so that
+        # no other process binds it (nor takes it for a connection) meanwhile.
+        placeholder = socket.socket()
+        placeholder.bind(("127.0.0.1", 0))
+        where = "tcp://127.0.0.1:%d" % placeholder.getsockname()[1]
     push = hwm_sender(ctx, where)
     push.sndtimeo = 100
     queued = send_until_full(push, 0, "sndtimeo")
     assert 0 < queued <= 2 * HWM
+    if placeholder is not None:
+        placeholder.close()
     with Child(HWM_RECEIVER, "bind:" + where) as receiver:
         assert receiver.readline() == where
         for number in range(queued, queued + 2000):
