@@ -386,15 +386,18 @@ def test_lazy_pirate_client_survives_its_server(tmp_path, transport):
     assert report["replies"] == list(range(1, requests + 1))
     assert report["abandoned"] is None
     assert report["retried"] >= 3
-    assert seen[0] == [1, 2, 3]                         # the third request killed it
-    assert seen[1][0] == 3                              # and came again to the next server
+    # Each server saw requests in order (the same one again after a retry); the
+    # one that killed a server came again to the next.  (Under load a slow
+    # reply may cause more retries, so the exact lists may vary.)
+    assert all(life == sorted(life) for life in seen)
+    assert seen[0][0] == 1 and seen[1][0] == seen[0][-1] and seen[2][0] == seen[1][-1]
     assert seen[2][-1] == requests
 
 
 def test_lazy_pirate_client_gives_up_on_a_server_that_does_not_come_back(tmp_path):
     with Child(LAZY_PIRATE_SERVER, endpoint("ipc", tmp_path), 2, 0, 0) as server:
         where = server.readline()
-        with Child(LAZY_PIRATE_CLIENT, where, 5, 100, 3) as client:
+        with Child(LAZY_PIRATE_CLIENT, where, 5, 500, 3) as client:
             assert [server.readline(), server.readline()] == ["1", "2"]
             assert server.wait() == -signal.SIGKILL
             started = time.monotonic()
