@@ -386,12 +386,12 @@ def test_lazy_pirate_client_survives_its_server(tmp_path, transport):
     assert report["replies"] == list(range(1, requests + 1))
     assert report["abandoned"] is None
     assert report["retried"] >= 3
-    # Each server saw requests in order (the same one again after a retry); the
-    # one that killed a server came again to the next.  (Under load a slow
-    # reply may cause more retries, so the exact lists may vary.)
-    assert all(life == sorted(life) for life in seen)
-    assert seen[0][0] == 1 and seen[1][0] == seen[0][-1] and seen[2][0] == seen[1][-1]
-    assert seen[2][-1] == requests
+    # The servers saw every request, some more than once (a retry; a REP
+    # fair-queues the requests of a closed socket with those of its successor,
+    # so the exact order varies), and a crash cut each of the first two lives.
+    assert [len(life) for life in seen[:2]] == [3, 4]
+    assert set(seen[0] + seen[1] + seen[2]) == set(range(1, requests + 1))
+    assert seen[0][0] == 1 and requests in seen[2]
 
 
 def test_lazy_pirate_client_gives_up_on_a_server_that_does_not_come_back(tmp_path):
