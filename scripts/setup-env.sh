@@ -46,5 +46,17 @@ if ! "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then
     "$PYTHON" -m venv --clear "$VENV"       # missing, or made without pip: (re)made
 fi
 VENV_PYTHON="$VENV/bin/python"
-"$VENV_PYTHON" -m pip install -q --disable-pip-version-check -e "$ROOT[${PYCZMQ_EXTRAS:-test}]"
+# pyzmq (test and bench extras: an interop peer, pyczmq.perf's comparison) is
+# built from source on the system libzmq that pyczmq uses, as pyzmq's wheels
+# bundle their own (~25 s once; pip's cache keeps the built wheel).
+PIP_NO_BINARY=pyzmq "$VENV_PYTHON" -m pip install -q --disable-pip-version-check \
+    -e "$ROOT[${PYCZMQ_EXTRAS:-test}]"
+if [ -r /proc/self/maps ] && "$VENV_PYTHON" -c 'import zmq' 2>/dev/null \
+    && ! "$VENV_PYTHON" -c 'import sys, zmq
+sys.exit(any("libzmq" in line and "-packages/" in line for line in open("/proc/self/maps")))'
+then                                            # a wheel installed before
+    echo "pyczmq: rebuilding pyzmq from source on the system libzmq"
+    "$VENV_PYTHON" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps \
+        --no-binary pyzmq pyzmq
+fi
 export VENV_PYTHON
