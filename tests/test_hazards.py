@@ -486,6 +486,39 @@ def test_destroy_ends_a_proxy_blocked_forwarding_a_message(backend, context, end
     assert output == "ended [-1] True True\n"
 
 
+@pytest.mark.parametrize("capture_kind", ["PUSH", "PAIR", "DEALER"])
+def test_destroy_ends_a_proxy_whose_capture_socket_has_no_peer(capture_kind):
+    """A capture socket that nobody reads blocks the copy of the first message (libzmq
+    4.3.4 also copied its TERMINATE command there with a blocking send, so destroy()
+    never ended it; found by the stateful fuzzer): the proxy ends at once."""
+    output = clean_stdout("""
+        import threading, time
+        import pyczmq
+        from pyczmq import zmq
+        ctx = pyczmq.Context()
+        front = ctx.socket("PULL"); front.bind("inproc://front")
+        feeder = ctx.socket("PUSH"); feeder.connect("inproc://front")
+        back = ctx.socket("PUSH"); back.bind("inproc://back")
+        peer = ctx.socket("PULL"); peer.connect("inproc://back")
+        capture = ctx.socket(%r); capture.bind("inproc://capture")
+        for _ in range(5):
+            feeder.send_multipart([b"one", b"message"])
+        outcome = []
+        def run():
+            try:
+                outcome.append(zmq.proxy(front, back, capture))
+            except BaseException as error:
+                outcome.append(error)
+        thread = threading.Thread(target=run)
+        thread.start()
+        time.sleep(0.3)                             # blocked on the capture socket
+        ctx.destroy()
+        thread.join(10)
+        print("ended" if not thread.is_alive() else "still running", outcome)
+    """ % capture_kind, timeout=30)
+    assert output == "ended [-1]\n"
+
+
 def test_ctrl_c_interrupts_a_blocked_proxy_and_leaves_whole_messages():
     """KeyboardInterrupt out of a proxy waiting to send; the message it held is dropped
     whole (no part is left to be read as a new message), the sockets stay usable."""
