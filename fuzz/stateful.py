@@ -60,36 +60,8 @@ from hypothesis.stateful import (RuleBasedStateMachine, initialize, rule,  # noq
 # from it tests `"<key>" in KNOWN`.  Remove an entry when its fix lands: the machine
 # then goes there again.
 KNOWN = {
-    "ctx-options": "zmq.ctx_set(THREAD_SCHED_POLICY / THREAD_AFFINITY_CPU_ADD / MAX_SOCKETS) "
-                   "with a value libzmq can not use: the next socket aborts libzmq",
-    "stream-inproc": "a STREAM socket over inproc:// asserts in stream.cpp:240",
-    "own-ctx-gc-cycle": "an own context (zmq.ctx_new) and its open socket in cyclic garbage: "
-                        "gc.collect() never returns",
-    "pair-inproc-pending": "a PAIR that has its peer binding an inproc endpoint with pending "
-                           "connects (e.g. a ROUTER's) asserts in pipe.cpp:87",
-    "socks-proxy": "socks_proxy to an address with no SOCKS server, then a tcp connect: "
-                   "libzmq's I/O thread aborts (epoll.cpp:113)",
-    "monitor-no-reader": "zmq.socket_monitor with nobody connected: the next bind blocks forever",
-    "xpub-sub-hwm": "sndhwm/rcvhwm on a SUB whose inproc XPUB peer closed: use after free",
-    "proxy-destroy": "Context.destroy() does not end a zmq.proxy blocked forwarding "
-                     "(ROUTER backend with router_mandatory, STREAM backend)",
-    "proxy-capture": "zmq.proxy with a capture socket that can not take a message (PUSH, "
-                     "PAIR, DEALER without a peer): Context.destroy() never ends it; libzmq "
-                     "4.3.4 copies the TERMINATE command to the capture socket with a blocking "
-                     "send (proxy.cpp:421) before obeying it",
-    "monitor-reader-gone": "zmq.socket_monitor: once the monitor's reader socket is closed, "
-                           "bind() and socket_monitor(sock, None) block forever (libzmq sends "
-                           "events with a blocking send on a PAIR that has no peer)",
-    "linger-exit": "a socket of a Context() with linger -1 set on it and an unsent message "
-                   "(a tcp connect to a closed port): the interpreter's exit hangs forever",
-    "msg-self-move": "zmq.msg_move(g, g) empties g (libzmq closes dest before it copies src); "
-                     "msg_copy(g, g) guards this case, msg_move does not",
-    "own-ctx-linger": "sockets of an own context keep infinite linger: destroy()/with/exit hang",
-    "surrogates": "send()/zstr.send() of a str with surrogates raise UnicodeEncodeError; "
-                  "Frame == str and streq raise",
-    "pollitem-none": "zmq.pollitem(socket=None) polls fd 0 (stdin)",
-    "functional-recv-none": "zstr.recv/zframe.recv/zmsg.recv raise Again on rcvtimeo "
-                            "instead of returning None",
+    # Every defect the machine found or was told of is fixed (their reproducers are tests:
+    # tests/test_hazards.py, test_fidelity.py), and the machine goes everywhere again.
 }
 
 STEP_TIMEOUT = 10.0         # seconds a step may take before it counts as a hang
@@ -271,11 +243,8 @@ class Sock:
         self.out = []               # parts of a message being sent
         self.cur = None             # parts left of a message being received
         self.state = None           # REQ/REP: "send" or "recv"
-        self.socks_proxy = False
-        self.xpub_peer_closed = False
         self.monitor = False
         self.reader = None          # the PAIR reading this socket's monitor
-        self.pinned = False         # KNOWN monitor-reader-gone: a monitor's reader stays open
 
     @property
     def usable(self):
@@ -422,7 +391,6 @@ def option_values(name, kind):
     if name == "use_fd":
         return [-1, 0, 1, 2, 1000, -5, "x"]
     if name == "socks_proxy":
-        # (KNOWN socks-proxy: a socket with one set makes no tcp connect; see bind_or_connect)
         return ["", "127.0.0.1:1", "bad", 5]
     if name == "bindtodevice":
         return ["", "nonexistent0", "lo", 5]
@@ -500,7 +468,6 @@ class PyczmqMachine(RuleBasedStateMachine):
         self.auth = None            # name of the running Auth
         self.files = []             # (path expression, expected frames or None) saved messages
         self.cert_files = []
-        self.inproc_state = {}      # free inproc endpoint -> {"bound": Sock, "pending": [Sock]}
         self.free_ports = []
         self.io_zero = False
         self.done = False
@@ -655,20 +622,11 @@ class PyczmqMachine(RuleBasedStateMachine):
             sock.chan.broken = True
 
     def sock_closed(self, sock):
-        """The socket is closed (or gone): update channels and known-defect flags."""
+        """The socket is closed (or gone): update its channels."""
         if sock.closed:
             return
         sock.closed = True
         self.break_chan(sock)
-        if sock.kind in ("XPUB", "PUB"):
-            for other in self.socks:
-                if other is not sock and other.kind in ("SUB", "XSUB") and other.inproc & sock.inproc:
-                    other.xpub_peer_closed = True
-        for state in self.inproc_state.values():
-            if state["bound"] is sock:
-                state["bound"] = None
-            if sock in state["pending"]:
-                state["pending"].remove(sock)
 
     def ctx_gone(self, ctx):
         ctx.alive = False
@@ -689,8 +647,6 @@ class PyczmqMachine(RuleBasedStateMachine):
         timeout = data.draw(st.sampled_from([0, 20, 100]))
         lines = ["%s = %s" % (name, make), "NAMES[id(%s)] = %r" % (name, name),
                  "%s.rcvtimeo = %d; %s.sndtimeo = %d" % (name, timeout, name, timeout)]
-        if ctx.own and "own-ctx-linger" in KNOWN:
-            lines.append("%s.linger = 0" % name)
         return "\n".join(lines)
 
     def add_sock(self, name, ctx, kind):
@@ -729,8 +685,6 @@ class PyczmqMachine(RuleBasedStateMachine):
         setter = data.draw(st.sampled_from(["set_linger", "set_sndhwm", "set_rcvhwm",
                                             "set_pipehwm", "set_iothreads"]))
         value = data.draw(st.sampled_from([0, 1, 2, 100, -1, -2, 2 ** 31, "x", None]))
-        if setter == "set_linger" and ctx.own and "own-ctx-linger" in KNOWN and value != 0:
-            value = 0
         if data.draw(st.booleans()):
             code = "%s.%s(%r)" % (ctx.name, setter, value)
         else:
@@ -750,13 +704,6 @@ class PyczmqMachine(RuleBasedStateMachine):
             self.run("_ = zmq.ctx_get(%s, zmq.%s)" % (ctx.name, option))
             return
         values = [0, 1, 2, 1023, -1, 99, 2 ** 31 - 1, 2 ** 31]
-        if "ctx-options" in KNOWN:
-            # Values libzmq accepts and then aborts on are the known defect.
-            values = {"MAX_SOCKETS": [1023, 1024, 100], "THREAD_SCHED_POLICY": [],
-                      "THREAD_AFFINITY_CPU_ADD": [0], "THREAD_AFFINITY_CPU_REMOVE": [0],
-                      "THREAD_PRIORITY": []}.get(option, values)
-            if not values:
-                return
         value = data.draw(st.sampled_from(values))
         out = self.run("_ = zmq.ctx_set(%s, zmq.%s, %r)" % (ctx.name, option, value))
         if out.ok and option == "IO_THREADS" and value == 0:
@@ -816,8 +763,6 @@ class PyczmqMachine(RuleBasedStateMachine):
     def endpoint(self, data, sock, connect):
         """(endpoint expression, inproc name or None, kind) for a free socket."""
         choices = ["inproc", "ipc", "tcp", "bad"]
-        if sock.kind == "STREAM" and "stream-inproc" in KNOWN:
-            choices.remove("inproc")
         transport = data.draw(st.sampled_from(choices))
         if transport == "inproc":
             ep = "inproc://f%d" % data.draw(st.integers(0, 3))
@@ -842,15 +787,6 @@ class PyczmqMachine(RuleBasedStateMachine):
         sock = data.draw(st.sampled_from(self.free_socks()))
         connect = data.draw(st.booleans())
         expr, inproc = self.endpoint(data, sock, connect)
-        if inproc and "pair-inproc-pending" in KNOWN:
-            state = self.inproc_state.get(inproc, {"bound": None, "pending": []})
-            if not connect and sock.kind == "PAIR" and state["pending"] and sock.endpoints:
-                return
-            if connect and state["bound"] is None and state["pending"] and any(
-                    s.kind == "PAIR" and s.endpoints for s in self.free_socks()):
-                return
-        if connect and "tcp" in expr and sock.socks_proxy and "socks-proxy" in KNOWN:
-            return
         verb = "connect" if connect else "bind"
         spelling = data.draw(st.sampled_from(["method", "zsocket", "zmq"]))
         if spelling == "method":
@@ -865,12 +801,6 @@ class PyczmqMachine(RuleBasedStateMachine):
                 self.free_ports.append(out.value)
             if inproc:
                 sock.inproc.add(inproc)
-                state = self.inproc_state.setdefault(inproc, {"bound": None, "pending": []})
-                if connect and state["bound"] is None:
-                    state["pending"].append(sock)
-                elif not connect:
-                    state["bound"] = sock
-                    state["pending"] = []
 
     @action(2, lambda self: any(s.endpoints for s in self.free_socks()))
     def unbind_or_disconnect(self, data):
@@ -1034,20 +964,6 @@ class PyczmqMachine(RuleBasedStateMachine):
             self.run(code, allow=("AttributeError",) if not readable else ())
             return
         value = data.draw(st.sampled_from(option_values(name, kind)))
-        if name == "linger" and sock.ctx.own and "own-ctx-linger" in KNOWN and \
-                value not in (0, 1, 100, 2, 7):
-            return
-        if name == "linger" and "linger-exit" in KNOWN and value in (-1, 2 ** 31 - 1):
-            return
-        if name in ("sndhwm", "rcvhwm") and sock.xpub_peer_closed and "xpub-sub-hwm" in KNOWN:
-            return
-        if name in ("sndhwm", "rcvhwm") and sock.kind in ("SUB", "XSUB") and sock.inproc and \
-                "xpub-sub-hwm" in KNOWN:
-            return
-        if name in ("sndhwm", "rcvhwm") and sock.chan is not None and \
-                sock.chan.transport == "inproc" and "xpub-sub-hwm" in KNOWN and \
-                sock.chan.pattern[0] in ("PUB", "XPUB"):
-            return
         if spelling == "zsockopt":
             code = "zsockopt.set_%s(%s, %r)" % (name, sock.name, value)
         elif spelling == "set_method":
@@ -1061,8 +977,6 @@ class PyczmqMachine(RuleBasedStateMachine):
             code += "\n_ = %s.%s" % (sock.name, name)
         out = self.run(code, allow=("AttributeError",) if not writable else ())
         if out.ok:
-            if name == "socks_proxy" and value:
-                sock.socks_proxy = True
             if name not in BENIGN:
                 self.break_chan(sock)
             if round_trip:
@@ -1086,9 +1000,9 @@ class PyczmqMachine(RuleBasedStateMachine):
             self.check(out.ok and out.value == sock.kind, "type_str %r for a %s socket"
                        % (out.value, sock.kind))
 
-    @action(2, lambda self: [s for s in self.live_socks() if not s.pinned])
+    @action(2, lambda self: self.live_socks())
     def close_socket(self, data):
-        sock = data.draw(st.sampled_from([s for s in self.live_socks() if not s.pinned]))
+        sock = data.draw(st.sampled_from(self.live_socks()))
         how = data.draw(st.sampled_from(["%s.close()", "zsocket.destroy(%s, {s})", "zmq.close({s})",
                                          "with {s}:\n    pass", "{s}.close(linger=0)"]))
         code = how.replace("{s}", sock.name) if "%s" not in how else \
@@ -1344,8 +1258,7 @@ class PyczmqMachine(RuleBasedStateMachine):
             return
         if not out.ok:
             if out.isa("Again") or out.isa("ZMQError") and out.errno == EAGAIN:
-                if "functional-recv-none" not in KNOWN and how in ("zstr.recv", "zframe.recv",
-                                                                    "zmsg.recv"):
+                if how in ("zstr.recv", "zframe.recv", "zmsg.recv"):
                     self.fail("wrong answer", "step %d: %s raised %s on a timeout, where the "
                               "functional receive returns None" % (self.n, how, out.name))
                 return
@@ -1463,9 +1376,6 @@ class PyczmqMachine(RuleBasedStateMachine):
                                                                                 out.value))
             else:
                 rec.state = "destroyed"
-            return
-        if op == "streq" and "surrogates" in KNOWN and payload.text is None \
-                and not payload.expr.startswith("b"):
             return
         self.check(out.ok, "%s on a live Frame: %r" % (op, out))
         if not out.ok:
@@ -1907,8 +1817,6 @@ class PyczmqMachine(RuleBasedStateMachine):
         op = data.draw(st.sampled_from(["bytes", "size", "more", "copy", "move", "close", "init",
                                         "view", "get", "set", "send", "recv", "len"]))
         value = self.msgs[name]
-        if op == "move" and other == name and "msg-self-move" in KNOWN:
-            return
         if op == "view":
             view = self.name("V")
             out = self.run("%s = zmq.msg_data(%s)\n_ = bytes(%s)" % (view, name, view), expect="ok")
@@ -2026,7 +1934,7 @@ class PyczmqMachine(RuleBasedStateMachine):
             elif choice == "sock.close()":
                 # Close a socket (or destroy a Context) from inside a handler.  Whether
                 # the handler runs is not known here: the model forgets the socket now.
-                free = [s_ for s_ in self.free_socks() if not s_.monitor and not s_.pinned]
+                free = [s_ for s_ in self.free_socks() if not s_.monitor]
                 if data.draw(st.booleans()) and free:
                     victim = data.draw(st.sampled_from(free))
                     choice = "%s.close()" % victim.name
@@ -2191,26 +2099,20 @@ class PyczmqMachine(RuleBasedStateMachine):
             code = "zmq.socket_monitor(%s, None)" % sock.name
             self.run(code)
             sock.monitor = False
-            if sock.reader is not None:
-                sock.reader.pinned = False
             return
         reader = self.name("S")
         ep = "inproc://mon%d" % next(self.ids)
         events = data.draw(st.sampled_from(["zmq.EVENT_ALL", "zmq.EVENT_CONNECTED", "0", "-1"]))
         ctx = sock.ctx
         lines = ["zmq.socket_monitor(%s, %r, %s)" % (sock.name, ep, events)]
-        # KNOWN monitor-no-reader: the reader connects at once.
         lines.append("%s = %s.socket('PAIR'); NAMES[id(%s)] = %r" % (reader, ctx.name, reader,
                                                                     reader))
         lines.append("%s.rcvtimeo = 20; %s.sndtimeo = 20" % (reader, reader))
-        if ctx.own and "own-ctx-linger" in KNOWN:
-            lines.append("%s.linger = 0" % reader)
         lines.append("%s.connect(%r)" % (reader, ep))
         out = self.run("\n".join(lines))
         if out.ok:
             sock.monitor = True
             sock.reader = self.add_sock(reader, ctx, "PAIR")
-            sock.reader.pinned = "monitor-reader-gone" in KNOWN
 
     @action(2, lambda self: self.free_socks())
     def monitor_event(self, data):
@@ -2221,15 +2123,12 @@ class PyczmqMachine(RuleBasedStateMachine):
     def proxy(self, data):
         """zmq.proxy in a thread, traffic through it, then Context.destroy() ends it."""
         pairs = [("PULL", "PUSH"), ("XSUB", "XPUB"), ("DEALER", "DEALER"), ("PULL", "PAIR")]
-        if "proxy-destroy" not in KNOWN:
-            pairs += [("ROUTER", "DEALER"), ("STREAM", "DEALER")]
+        pairs += [("ROUTER", "DEALER"), ("STREAM", "DEALER")]
         front, back = data.draw(st.sampled_from(pairs))
         k = next(self.ids)
         capture = data.draw(st.booleans())
         traffic = data.draw(st.booleans())
-        # KNOWN proxy-capture: a capture socket that can block (no peer) blocks the proxy.
-        capture_kind = "PUB" if "proxy-capture" in KNOWN else data.draw(
-            st.sampled_from(["PUB", "PUSH", "PAIR"]))
+        capture_kind = data.draw(st.sampled_from(["PUB", "PUSH", "PAIR"]))
         code = """
             _pc = Context()
             _f = _pc.socket(%r); _b = _pc.socket(%r)
@@ -2458,7 +2357,7 @@ class PyczmqMachine(RuleBasedStateMachine):
     # -- garbage, threads, fork ----------------------------------------------------------------
 
     def deletable(self):
-        names = [s.name for s in self.live_socks() if not s.pinned]
+        names = [s.name for s in self.live_socks()]
         names += list(self.frames) + list(self.messages) + list(self.msgs) + list(self.certs)
         names += [n for n, l in self.loops.items()] + list(self.pollers)
         return names
@@ -2477,30 +2376,11 @@ class PyczmqMachine(RuleBasedStateMachine):
             self.loops.pop(name)
         self.pollers.pop(name, None)
 
-    def cycle_ok(self, name):
-        if "own-ctx-gc-cycle" not in KNOWN:
-            return True
-        for sock in self.socks:
-            if sock.name == name and sock.ctx.own:
-                return False
-        if name in self.loops:
-            return not any(s.ctx.own for s in self.loops[name]["readers"])
-        if name in self.pollers:
-            return not any(s.ctx.own for s in self.pollers[name]["socks"])
-        return True
-
     @action(3, lambda self: self.deletable())
     def collect(self, data):
         names = data.draw(st.lists(st.sampled_from(self.deletable()), min_size=1, max_size=3,
                                    unique=True))
-        cycle = data.draw(st.booleans()) and all(self.cycle_ok(n) for n in names)
-        if "own-ctx-gc-cycle" in KNOWN and not cycle:
-            # Plain `del` of an own-context socket is no cycle; a Loop or Poller that holds
-            # one may still be part of one with its handlers: leave those alone.
-            names = [n for n in names if self.cycle_ok(n) or any(
-                s.name == n for s in self.socks)]
-            if not names:
-                return
+        cycle = data.draw(st.booleans())
         if cycle:
             code = "_c = [%s]\n_c.append(_c)\ndel %s, _c\n_ = gc.collect() >= 0" % (
                 ", ".join(names), ", ".join(names))
