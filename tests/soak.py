@@ -213,9 +213,9 @@ def sockets(count, folder, keep=0):
         elif way in (0, 2):
             sock.bind("tcp://127.0.0.1:*")
         elif way == 3:
-            sock.bind("ipc://%s/s%d" % (folder, i))
-            sock.sndhwm = 10
+            sock.sndhwm = 10                        # (before bind: libzmq #4524)
             sock.rcvhwm = 10
+            sock.bind("ipc://%s/s%d" % (folder, i))
         if way == 4:
             sock.last_endpoint
             del sock                                # to the collector

@@ -41,8 +41,11 @@ def sockets_and_options():
     with Context() as ctx:
         ctx.set_linger(0)
         a, b = pair(ctx, "inproc://vg-options")
-        a.sndhwm = 10
-        assert a.sndhwm == 10
+        assert a.sndhwm == 1000
+        expect(ZMQError, setattr, a, "sndhwm", 10)     # (after connect: libzmq #4524)
+        c = ctx.socket("PAIR")
+        c.sndhwm = 10
+        assert c.sndhwm == 10
         a.identity = b"me"
         assert a.identity == b"me"
         assert a.last_endpoint == "inproc://vg-options"
