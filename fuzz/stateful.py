@@ -470,6 +470,7 @@ class PyczmqMachine(RuleBasedStateMachine):
         self.cert_files = []
         self.free_ports = []
         self.io_zero = False
+        self.few_sockets = False
         self.done = False
 
     # -- running steps -------------------------------------------------------------------------
@@ -708,6 +709,8 @@ class PyczmqMachine(RuleBasedStateMachine):
         out = self.run("_ = zmq.ctx_set(%s, zmq.%s, %r)" % (ctx.name, option, value))
         if out.ok and option == "IO_THREADS" and value == 0:
             self.io_zero = True     # no I/O thread: tcp and ipc fail (EMTHREAD)
+        if out.ok and option == "MAX_SOCKETS" and value < 1023:
+            self.few_sockets = True     # a new socket may fail (EMFILE)
 
     @action(1, lambda self: self.live_ctxs())
     def destroy_context(self, data):
@@ -1055,7 +1058,8 @@ class PyczmqMachine(RuleBasedStateMachine):
             lines.append("%s.bind(%s)" % (names[binder], ep))
             lines.append("%s.connect(%s)" % (names[1 - binder], ep))
         out = self.run("\n".join(lines), timeout=8,
-                       expect="ok" if transport == "inproc" or not self.io_zero else None)
+                       expect=None if self.few_sockets or transport != "inproc" and self.io_zero
+                       else "ok")
         if not out.ok:
             return
         sa, sb = self.add_sock(a, ctx, pattern[0]), self.add_sock(b, ctx, pattern[1])
@@ -1540,8 +1544,10 @@ class PyczmqMachine(RuleBasedStateMachine):
                 self.frames[frame].state = "moved"
             entries = [Entry(p[1]) for p in parts]
             if out.ok:
-                self.check(out.value == [p[1] for p in parts],
-                           "a new Message holds %r, expected %r" % (out.value, [p[1] for p in parts]))
+                expected = [p[1] for p in parts]    # (None: a frame written through a view)
+                self.check(len(out.value) == len(expected) and all(
+                    want is None or got == want for got, want in zip(out.value, expected)),
+                    "a new Message holds %r, expected %r" % (out.value, expected))
         if out.ok:
             self.messages[name] = MessageRec(entries)
 
