@@ -1456,6 +1456,9 @@ class PyczmqMachine(RuleBasedStateMachine):
                             other[1] = None
                     if rec is not None:
                         rec.data = None
+                    for owner, views in getattr(self, "msg_views", {}).items():
+                        if view in views and owner in self.msgs:
+                            self.msgs[owner] = out.value    # (a view of all of a zmq.Msg)
                 elif not released:
                     self.check(out.isa("TypeError"), "a write into a read-only view: %r" % out)
 
