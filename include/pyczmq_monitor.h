@@ -25,6 +25,8 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "pyczmq_threads.h"     /* pyczmq_start_detached */
+
 typedef struct pyczmq_event_part_t {
     zmq_msg_t msg;
     int more;
@@ -134,9 +136,6 @@ static int pyczmq_monitor_start (void *reader, void *publisher, int forward_stop
                                  int done_fd)
 {
     pyczmq_monitor_t *self = (pyczmq_monitor_t *) malloc (sizeof *self);
-    pthread_attr_t attributes;
-    pthread_t thread;
-    sigset_t blocked, saved;
     int rc;
 
     if (!self)
@@ -145,13 +144,7 @@ static int pyczmq_monitor_start (void *reader, void *publisher, int forward_stop
     self->publisher = publisher;
     self->forward_stopped = forward_stopped;
     self->done_fd = done_fd;
-    sigfillset (&blocked);          /* signals belong to the interpreter's threads */
-    pthread_sigmask (SIG_BLOCK, &blocked, &saved);
-    pthread_attr_init (&attributes);
-    pthread_attr_setdetachstate (&attributes, PTHREAD_CREATE_DETACHED);
-    rc = pthread_create (&thread, &attributes, pyczmq_monitor_thread, self);
-    pthread_attr_destroy (&attributes);
-    pthread_sigmask (SIG_SETMASK, &saved, NULL);
+    rc = pyczmq_start_detached (pyczmq_monitor_thread, self);
     if (rc != 0)
         free (self);
     return rc;

@@ -16,32 +16,6 @@
 
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
-static void *pyczmq_term_thread (void *context)
-{
-    while (zmq_ctx_term (context) == -1 && zmq_errno () == EINTR)
-        ;
-    return NULL;
-}
-
-/*  0 if a detached thread now terminates `context`, else an error number.
-    The thread takes no signals (they belong to the interpreter's threads). */
-static int pyczmq_term_in_background (void *context)
-{
-    pthread_attr_t attributes;
-    pthread_t thread;
-    sigset_t blocked, saved;
-    int rc;
-
-    sigfillset (&blocked);
-    pthread_sigmask (SIG_BLOCK, &blocked, &saved);
-    pthread_attr_init (&attributes);
-    pthread_attr_setdetachstate (&attributes, PTHREAD_CREATE_DETACHED);
-    rc = pthread_create (&thread, &attributes, pyczmq_term_thread, context);
-    pthread_attr_destroy (&attributes);
-    pthread_sigmask (SIG_SETMASK, &saved, NULL);
-    return rc;
-}
-
 #endif
 #include <errno.h>
 #include <pthread.h>
@@ -149,9 +123,9 @@ static void *pyczmq_term_thread (void *context)
     return NULL;
 }
 
-/*  0 if a detached thread now terminates `context`, else an error number.
+/*  0 if a detached thread now runs `run(argument)`, else an error number.
     The thread takes no signals (they belong to the interpreter's threads). */
-static int pyczmq_term_in_background (void *context)
+static int pyczmq_start_detached (void *(*run) (void *), void *argument)
 {
     pthread_attr_t attributes;
     pthread_t thread;
@@ -162,10 +136,16 @@ static int pyczmq_term_in_background (void *context)
     pthread_sigmask (SIG_BLOCK, &blocked, &saved);
     pthread_attr_init (&attributes);
     pthread_attr_setdetachstate (&attributes, PTHREAD_CREATE_DETACHED);
-    rc = pthread_create (&thread, &attributes, pyczmq_term_thread, context);
+    rc = pthread_create (&thread, &attributes, run, argument);
     pthread_attr_destroy (&attributes);
     pthread_sigmask (SIG_SETMASK, &saved, NULL);
     return rc;
+}
+
+/*  0 if a detached thread now terminates `context`, else an error number. */
+static int pyczmq_term_in_background (void *context)
+{
+    return pyczmq_start_detached (pyczmq_term_thread, context);
 }
 
 #endif
