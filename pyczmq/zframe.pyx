@@ -5,6 +5,7 @@ as in the seed; a sent, moved or destroyed frame raises ClosedError.
 """
 
 from pyczmq._core cimport Frame, Socket, new_frame
+from pyczmq.includes.libzmq cimport ZMQ_DONTWAIT
 from pyczmq._core import Again, ClosedError, Frame, ZMQError
 
 MORE = Frame.MORE
@@ -87,7 +88,7 @@ def send(Frame frame not None, Socket sock not None, int flags=0):
     """Send the frame; it is consumed unless `flags` has REUSE.  Returns 0, or
     -1 on error (the frame is then kept)."""
     try:
-        sock._send_frame(frame, flags)
+        sock.send_frame_c(frame, flags)
     except ClosedError:
         raise
     except ZMQError:
@@ -99,11 +100,11 @@ def recv(Socket sock not None):
     """Receive one message part as a Frame (blocks); None when the socket's
     rcvtimeo expires (zframe_recv returns NULL)."""
     try:
-        return sock._recv_frame(False)
+        return sock.recv_frame_c(0)
     except Again:
         return None
 
 
 def recv_nowait(Socket sock not None):
     """Receive one message part as a Frame, or None if nothing is waiting."""
-    return sock._recv_frame(True)
+    return sock.recv_frame_c(ZMQ_DONTWAIT)

@@ -5,6 +5,7 @@ destroyed message raises ClosedError.
 """
 
 from pyczmq._core cimport Frame, Message, Socket
+from pyczmq.includes.libzmq cimport ZMQ_DONTWAIT
 from pyczmq._core import Again, ClosedError, Message, ZMQError
 
 __all__ = ["new", "destroy", "recv", "send", "size", "content_size", "append", "push",
@@ -26,7 +27,7 @@ def recv(Socket sock not None):
     """Receive the next multipart message as a Message (blocks); None when the
     socket's rcvtimeo expires (zmsg_recv returns NULL)."""
     try:
-        return sock._recv_message(False)
+        return sock.recv_message_c(0)
     except Again:
         return None
 
@@ -37,7 +38,7 @@ def send(Message msg, Socket sock not None):
     if msg is None:
         return 0
     try:
-        sock._send_message(msg)
+        sock.send_message_c(msg)
     except ClosedError:
         raise
     except ZMQError:

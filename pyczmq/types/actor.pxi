@@ -93,10 +93,10 @@ cdef class ActorPipe(Socket):
     cdef int send_buffer(self, const void *data, size_t size, int flags) except -1:
         return _refuse_send(self)
 
-    cdef int _send_frame(self, Frame frame, int flags) except -1:
+    cdef int send_frame_c(self, Frame frame, int flags) except -1:
         return _refuse_send(self)
 
-    cdef int _send_message(self, Message msg) except -1:
+    cdef int send_message_c(self, Message msg) except -1:
         return _refuse_send(self)
 
     cdef int begin_nogil(self) except -1:

@@ -369,7 +369,7 @@ cdef class Message:
 
     def send(self, Socket socket not None):
         """Send all frames to `socket`; the message is consumed."""
-        socket._send_message(self)
+        socket.send_message_c(self)
 
     def destroy(self):
         """Free the message and its frames now."""

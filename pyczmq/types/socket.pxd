@@ -42,7 +42,7 @@ cdef class Socket(SocketOptions):
     cdef void end_nogil(self) noexcept nogil
     cdef int send_nogil(self, const void *data, size_t size, int flags) noexcept nogil
     cdef int recv_nogil(self, zmq_msg_t *msg, int flags) noexcept nogil
-    cdef int _send_frame(self, Frame frame, int flags) except -1
-    cdef Frame _recv_frame(self, bint nowait)
-    cdef int _send_message(self, Message msg) except -1
-    cdef Message _recv_message(self, bint nowait)
+    cdef int send_frame_c(self, Frame frame, int flags) except -1
+    cdef Frame recv_frame_c(self, int flags)
+    cdef int send_message_c(self, Message msg) except -1
+    cdef Message recv_message_c(self, int flags)

@@ -837,7 +837,7 @@ cdef class Socket(SocketOptions):
     # received part is moved into a new zframe, and a frame's data is moved
     # (or, for REUSE and memoryviews, shared or copied) into the part sent.
 
-    cdef int _send_frame(self, Frame frame, int flags) except -1:
+    cdef int send_frame_c(self, Frame frame, int flags) except -1:
         cdef zmq_msg_t msg
         cdef zframe_t *taken
         cdef bint reuse = flags & ZFRAME_REUSE
@@ -907,12 +907,12 @@ cdef class Socket(SocketOptions):
         frame._state = FRAME_SENT
         return 0
 
-    cdef Frame _recv_frame(self, bint nowait):
+    cdef Frame recv_frame_c(self, int flags):
         cdef zmq_msg_t msg
         self._check()
         zmq_msg_init(&msg)
         try:
-            if not self._recv_part(&msg, ZMQ_DONTWAIT if nowait else 0, True):
+            if not self._recv_part(&msg, flags & ZMQ_DONTWAIT, True):
                 return None
             return _owned_frame(_zframe_from_msg(&msg), False)
         finally:
@@ -921,17 +921,17 @@ cdef class Socket(SocketOptions):
     def send_frame(self, Frame frame not None, int flags=0):
         """Send a Frame.  Without ``Frame.REUSE`` the frame is consumed (its
         object can not be used again); `flags`: Frame.MORE | REUSE | DONTWAIT."""
-        self._send_frame(frame, flags)
+        self.send_frame_c(frame, flags)
 
     def recv_frame(self):
         """Receive one message part as a Frame (``frame.more()`` tells if more follow)."""
-        return self._recv_frame(False)
+        return self.recv_frame_c(0)
 
     def recv_frame_nowait(self):
         """Like recv_frame(), but return None at once when nothing is waiting."""
-        return self._recv_frame(True)
+        return self.recv_frame_c(ZMQ_DONTWAIT)
 
-    cdef int _send_message(self, Message message) except -1:
+    cdef int send_message_c(self, Message message) except -1:
         cdef zmsg_t *msg
         cdef zframe_t *frame
         cdef zmq_msg_t part
@@ -976,7 +976,7 @@ cdef class Socket(SocketOptions):
         message._gone_reason = "sent; a sent message can not be used again"
         return 0
 
-    cdef Message _recv_message(self, bint nowait):
+    cdef Message recv_message_c(self, int flags):
         cdef zmq_msg_t part
         cdef zmsg_t *msg = NULL
         cdef zframe_t *frame
@@ -985,7 +985,7 @@ cdef class Socket(SocketOptions):
         zmq_msg_init(&part)
         self._busy = True
         try:
-            if not self._recv_part(&part, ZMQ_DONTWAIT if nowait else 0, True):
+            if not self._recv_part(&part, flags & ZMQ_DONTWAIT, True):
                 return None
             msg = zmsg_new()
             while True:
@@ -1007,15 +1007,15 @@ cdef class Socket(SocketOptions):
 
     def send_msg(self, Message msg not None):
         """Send a Message; on success it is consumed (its object can not be used again)."""
-        self._send_message(msg)
+        self.send_message_c(msg)
 
     def recv_msg(self):
         """Receive all parts of the next message as a Message."""
-        return self._recv_message(False)
+        return self.recv_message_c(0)
 
     def recv_msg_nowait(self):
         """Like recv_msg(), but return None at once when nothing is waiting."""
-        return self._recv_message(True)
+        return self.recv_message_c(ZMQ_DONTWAIT)
 
     # -- options -------------------------------------------------------------------
 
