@@ -28,9 +28,11 @@ from pyczmq._core import (
     Poller,
     Socket,
     Ticket,
+    Tracker,
     SocketOption,
     ZMQError,
     czmq_version,
+    zero_copy_in_flight,
 )
 from pyczmq._core import libzmq_version as zmq_version
 from pyczmq.zmq import (
@@ -41,7 +43,7 @@ __version__ = "0.2.0"
 
 __all__ = [
     "Context", "Socket", "Frame", "Message", "Loop", "Ticket", "Poller", "Cert", "CertStore",
-    "Auth", "Beacon", "SocketOption",
+    "Auth", "Beacon", "SocketOption", "Tracker", "zero_copy_in_flight",
     "ZMQError", "Again", "ContextTerminated", "ClosedError",
     "PAIR", "PUB", "SUB", "REQ", "REP", "DEALER", "ROUTER", "PULL", "PUSH", "XPUB", "XSUB",
     "STREAM", "SNDMORE", "DONTWAIT", "SOCKET_OPTIONS", "SOCKET_TYPE_NAMES",

@@ -9,6 +9,7 @@ from pyczmq.includes.libzmq cimport *
 from pyczmq.includes.czmq cimport *
 
 cdef class Frame
+cdef class Tracker
 cdef class Message
 cdef class Loop
 cdef class CertStore
@@ -17,6 +18,7 @@ include "types/context.pxd"
 include "types/frame.pxd"
 include "types/message.pxd"
 include "types/socket.pxd"
+include "types/zerocopy.pxd"
 include "types/raw.pxd"
 include "types/loop.pxd"
 include "types/poller.pxd"

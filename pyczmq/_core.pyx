@@ -45,10 +45,12 @@ cdef extern from "Python.h":
 
 include "types/errors.pxi"
 include "types/process.pxi"
+include "types/wait.pxi"
 include "types/context.pxi"
 include "types/options.pxi"
 include "types/socket_options.pxi"
 include "types/socket.pxi"
+include "types/zerocopy.pxi"
 include "types/frame.pxi"
 include "types/message.pxi"
 include "types/raw.pxi"

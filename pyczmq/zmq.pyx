@@ -391,10 +391,9 @@ def recv(Socket sock not None, buf=None, len=None, int flags=0):
     PyObject_GetBuffer(buf, &view, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS)
     try:
         room = _length(len, view.len, "len")
-        sock._check()
         C.zmq_msg_init(&msg)
         try:
-            if not sock._recv_part(&msg, flags, True):
+            if not sock._recv_one(&msg, flags):
                 raise Again(_errno.EAGAIN, "recv: nothing to receive")
             size = C.zmq_msg_size(&msg)
             memcpy(view.buf, C.zmq_msg_data(&msg), min(size, room))
@@ -541,13 +540,13 @@ def socket_monitor(Socket sock not None, addr, int events=C.ZMQ_EVENT_ALL):
     sock._check()
     previous = _monitors.get(sock)
     if addr is None:
-        sock._busy = True
+        sock._reserve()
         try:
             with nogil:
                 rc = C.zmq_socket_monitor(sock._c_handle, NULL, 0)
             err = C.zmq_errno()
         finally:
-            sock._busy = False
+            sock._release()
         if rc != 0:
             raise ContextTerminated(err, "socket_monitor(None)") if err == C.ETERM else \
                 ZMQError(err, "socket_monitor(None)")
@@ -576,14 +575,14 @@ def socket_monitor(Socket sock not None, addr, int events=C.ZMQ_EVENT_ALL):
         reader = _monitor_socket(sock.ctx, C.ZMQ_RCVHWM, 0)
         if C.zmq_connect(reader, private) != 0:
             raise ZMQError(None, "socket_monitor: connect its reader")
-        sock._busy = True
+        sock._reserve()
         try:
             with nogil:
                 rc = C.zmq_socket_monitor(sock._c_handle, private,
                                           events | C.ZMQ_EVENT_MONITOR_STOPPED)
             err = C.zmq_errno()
         finally:
-            sock._busy = False
+            sock._release()
         if rc != 0:
             raise ContextTerminated(err, "socket_monitor(%r)" % (addr,)) if err == C.ETERM \
                 else ZMQError(err, "socket_monitor(%r)" % (addr,))
@@ -685,10 +684,9 @@ def msg_send(Msg msg not None, Socket sock not None, int flags=0):
     cdef size_t size = C.zmq_msg_size(&msg._c_msg)
     _check_flags(flags, _SEND_FLAGS, "msg_send")
     msg._check_unexported("send")
-    sock._check()
     msg._busy = True
     try:
-        sock._send_part(&msg._c_msg, flags)
+        sock._send_one(&msg._c_msg, flags)
     finally:
         msg._busy = False
     return size
@@ -699,10 +697,9 @@ def msg_recv(Msg msg not None, Socket sock not None, int flags=0):
     when nothing waits)."""
     _check_flags(flags, C.ZMQ_DONTWAIT, "msg_recv")
     msg._check_unexported("receive into")
-    sock._check()
     msg._busy = True
     try:
-        received = sock._recv_part(&msg._c_msg, flags, True)
+        received = sock._recv_one(&msg._c_msg, flags)
     finally:
         msg._busy = False
     if not received:

@@ -456,8 +456,18 @@ def test_the_socket_is_pollable_with_poller_and_loop_and_refuses_sends(three_hos
         say("LOOP", repr(got))
         loop.destroy()
 
+        from pyczmq import Frame, Message, zframe, zmq
         for name, call in (("send", lambda: sock.send(b"SILENCE")),
+                           ("send big", lambda: sock.send(b"SILENCE" * 20000)),
+                           ("send zero-copy", lambda: sock.send(b"SILENCE" * 20000, copy=False)),
                            ("send_multipart", lambda: sock.send_multipart([b"SILENCE"])),
+                           ("send_multipart zero-copy",
+                            lambda: sock.send_multipart([b"SILENCE" * 20000], copy=False)),
+                           ("send_frame", lambda: sock.send_frame(Frame(b"SILENCE"))),
+                           ("send_msg", lambda: sock.send_msg(Message(b"SILENCE"))),
+                           ("Message.send", lambda: Message(b"SILENCE").send(sock)),
+                           ("zmq.send", lambda: zmq.send(sock, b"SILENCE")),
+                           ("zmq.msg_send", lambda: zmq.msg_send(zmq.msg_init_size(None, 1), sock)),
                            ("bind", lambda: sock.bind("inproc://x")),
                            ("connect", lambda: sock.connect("inproc://x")),
                            ("close", sock.close)):
@@ -477,7 +487,9 @@ def test_the_socket_is_pollable_with_poller_and_loop_and_refuses_sends(three_hos
     assert receiver.value("POLLER") is True
     assert receiver.value("FRAMES") == [sender_host.address.encode(), b"poll me"]
     assert receiver.value("LOOP") == [sender_host.address]
-    for name in ("send", "send_multipart", "bind", "connect", "close"):
+    for name in ("send", "send big", "send zero-copy", "send_multipart",
+                 "send_multipart zero-copy", "send_frame", "send_msg", "Message.send",
+                 "zmq.send", "zmq.msg_send", "bind", "connect", "close"):
         assert receiver.expect("REFUSED") == "%s True" % name
     assert receiver.value("ZSTR") == -1
     assert receiver.value("STILL") == (sender_host.address, b"poll me")

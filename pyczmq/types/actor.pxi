@@ -32,7 +32,7 @@ cdef enum ActorReply:
     REPLY_STRING        # the actor answers with one string frame
 
 
-cdef int _refuse_send(Socket pipe) except -1:
+cdef int _refuse_pipe_send(Socket pipe) except -1:
     raise ZMQError(ENOTSUP, "the pipe of a %s only receives: command the actor through its "
                             "methods" % (type((<ActorPipe>pipe)._owner).__name__
                                          if (<ActorPipe>pipe)._owner is not None else "CZMQ actor"))
@@ -81,34 +81,8 @@ cdef class ActorPipe(Socket):
     cdef void _close_handle(self) noexcept:
         self._c_handle = NULL           # zactor_destroy() closes it
 
-    cdef int _check_writable(self) except -1:
-        return _refuse_send(self)
-
-    cdef int _send_part(self, zmq_msg_t *msg, int flags) except -1:
-        return _refuse_send(self)
-
-    cdef int _send_data(self, const void *data, size_t size, int flags) except -1:
-        return _refuse_send(self)
-
-    cdef int send_buffer(self, const void *data, size_t size, int flags) except -1:
-        return _refuse_send(self)
-
-    cdef int send_frame_c(self, Frame frame, int flags) except -1:
-        return _refuse_send(self)
-
-    cdef int send_message_c(self, Message msg) except -1:
-        return _refuse_send(self)
-
-    cdef int begin_nogil(self) except -1:
-        return _refuse_send(self)
-
-    def send(self, data, int flags=0):
-        """Refused: the actor owns this pipe."""
-        _refuse_send(self)
-
-    def send_multipart(self, parts, int flags=0):
-        """Refused: the actor owns this pipe."""
-        _refuse_send(self)
+    cdef int _refuse_send(self) except -1:
+        return _refuse_pipe_send(self)
 
     def close(self, linger=None):
         """Refused: destroy the actor instead."""
@@ -159,6 +133,7 @@ cdef class Actor:
         pipe._type = ZMQ_PAIR
         pipe._pid = _process_pid
         pipe._zsys = True
+        pipe._receive_only = True
         pipe.ctx = _pipes_context()
         self._pipe = pipe
         _running_actors.add(self)
@@ -188,16 +163,15 @@ cdef class Actor:
             PyThread_acquire_lock(self._lock, WAIT_LOCK)
         try:
             self._check()
-            self._pipe._check()     # EBUSY while another thread receives or polls on it
-            msg = zmsg_new()
-            if msg == NULL:
-                raise MemoryError()
-            for part in parts:
-                if zmsg_addmem(msg, PyBytes_AS_STRING(part), PyBytes_GET_SIZE(part)) != 0:
-                    zmsg_destroy(&msg)
-                    raise MemoryError()
-            self._pipe._busy = True
+            self._pipe._reserve()   # EBUSY while another thread receives or polls on it
             try:
+                msg = zmsg_new()
+                if msg == NULL:
+                    raise MemoryError()
+                for part in parts:
+                    if zmsg_addmem(msg, PyBytes_AS_STRING(part), PyBytes_GET_SIZE(part)) != 0:
+                        zmsg_destroy(&msg)
+                        raise MemoryError()
                 with nogil:
                     _block_signals(&saved)
                     rc = zmsg_send(&msg, self._c_actor)
@@ -209,7 +183,7 @@ cdef class Actor:
                     err = zmq_errno()
                     _restore_signals(&saved)
             finally:
-                self._pipe._busy = False
+                self._pipe._release()
             if msg != NULL:
                 zmsg_destroy(&msg)
             if rc < 0:

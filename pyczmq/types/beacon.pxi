@@ -263,8 +263,12 @@ cdef class Beacon(Actor):
             _check_int_range("timeout", timeout, 0, 2**31 - 1)
             wait = timeout
         pipe = self._pipe
-        pipe._check()
-        if not pipe._poll(ZMQ_POLLIN, wait, True):
+        pipe._reserve()             # commands from other threads get EBUSY meanwhile
+        try:
+            ready = pipe._poll(ZMQ_POLLIN, wait, True)
+        finally:
+            pipe._release()
+        if not ready:
             return None
         parts = pipe.recv_multipart(ZMQ_DONTWAIT)
         return parts[0].decode("ascii", "replace"), parts[1]

@@ -17,6 +17,7 @@ cdef enum FrameData:    # how a zmq_msg_t gets a zframe's data
 cdef class Frame:
     cdef zframe_t *_c_frame     # NULL unless OWNED or BORROWED
     cdef zframe_t *_c_pinned    # kept only while memoryviews of it exist
+    cdef zframe_t *_c_sending   # SENDING: the zframe whose data a send holds
     cdef FrameState _state
     cdef Message _owner         # the Message a borrowed frame belongs to
     cdef Py_ssize_t _exports    # live buffer exports (memoryviews)
@@ -26,3 +27,6 @@ cdef class Frame:
     cdef int _check(self) except -1
     cdef int _check_owned(self, str action) except -1
     cdef zframe_t *_give(self, FrameState state) except NULL
+    cdef int _lend(self, zmq_msg_t *msg, bint reuse) except -1
+    cdef void _unlend(self, zmq_msg_t *msg) noexcept
+    cdef void _sent(self, bint reuse) noexcept

@@ -102,6 +102,11 @@ _FRAME_GONE = {
 }
 
 
+cdef Frame _frame_from_part(zmq_msg_t *msg):
+    """A new Frame owning a received part (moved out of `msg`)."""
+    return _owned_frame(_zframe_from_msg(msg), False)
+
+
 cdef Frame _owned_frame(zframe_t *frame, bint private):
     """Wrap a zframe the caller hands over (freed if wrapping fails)."""
     cdef Frame result
@@ -157,7 +162,9 @@ cdef zframe_t *_new_zframe(object data) except NULL:
 
 @cython.freelist(64)
 cdef class Frame:
-    """One message part (a CZMQ zframe), built from str, bytes or any buffer.
+    """One message part (a CZMQ zframe), built from str, bytes or any buffer
+    (copied; ``Frame(buffer, copy=False)`` holds the buffer itself, see
+    ``Socket.send``).
 
     Supports ``len()``, ``bytes()``, ``==`` and the buffer protocol: a
     ``memoryview(frame)`` is a zero-copy view of the data that stays valid
@@ -170,15 +177,30 @@ cdef class Frame:
     REUSE = ZFRAME_REUSE
     DONTWAIT = ZFRAME_DONTWAIT
 
-    def __init__(self, data=None):
+    def __init__(self, data=None, copy=True):
+        cdef zframe_t *frame
         if self._c_frame != NULL or self._c_pinned != NULL or self._state != FRAME_OWNED:
             raise RuntimeError("Frame.__init__ called twice")
-        self._c_frame = zframe_new_empty() if data is None else _new_zframe(data)
-        self._private = True
+        if copy or data is None or not _zframe_direct:
+            self._c_frame = zframe_new_empty() if data is None else _new_zframe(data)
+            self._private = True
+            return
+        # Zero-copy (types/zerocopy.pxi): the zframe's message is the buffer
+        # itself, which libzmq may share, so memoryviews of it are read-only.
+        frame = _empty_zframe()
+        try:
+            _zero_copy_part(pyczmq_zframe_msg(frame), data, None)
+        except BaseException:
+            _free_zframe(&frame)
+            raise
+        self._c_frame = frame
+        self._private = False
 
     def __dealloc__(self):
         if self._state == FRAME_OWNED and self._c_frame != NULL:
             _free_zframe(&self._c_frame)
+        if self._c_sending != NULL:
+            _free_zframe(&self._c_sending)
         if self._c_pinned != NULL:
             _free_zframe(&self._c_pinned)
 
@@ -197,6 +219,51 @@ cdef class Frame:
             raise ClosedError("can not %s a Frame that belongs to a Message: pop() or "
                               "remove() it from the message first, or dup() it" % action)
         return 0
+
+    # -- hand-over: only these change who owns the zframe ----------------------
+
+    cdef int _lend(self, zmq_msg_t *msg, bint reuse) except -1:
+        """Put the data into the empty `msg` for a send.  Without `reuse` and
+        without memoryviews the data moves out and the frame is SENDING (out
+        of reach while the send may wait) until _sent() or _unlend();
+        otherwise libzmq gets a shared copy (a real copy if writable
+        memoryviews point into the data) and the frame keeps its data."""
+        cdef FrameData how
+        if reuse:
+            self._check()
+        else:
+            self._check_owned("send")
+        if not reuse and not self._exports:
+            _msg_from_zframe(self._c_frame, msg, DATA_TAKE)
+            self._c_sending = self._c_frame
+            self._c_frame = NULL
+            self._state = FRAME_SENDING
+            return 0
+        how = DATA_COPY if self._exports and self._private else DATA_SHARE
+        _msg_from_zframe(self._c_frame, msg, how)
+        if how == DATA_SHARE:
+            # Shared from now on: a view taken while the send waits (GIL
+            # released) must be read-only too.
+            self._private = False
+        return 0
+
+    cdef void _unlend(self, zmq_msg_t *msg) noexcept:
+        """The send of _lend()'s `msg` failed: the data comes back."""
+        if self._state == FRAME_SENDING:
+            _zframe_give_back(self._c_sending, msg)
+            self._c_frame = self._c_sending
+            self._c_sending = NULL
+            self._state = FRAME_OWNED
+
+    cdef void _sent(self, bint reuse) noexcept:
+        """The send of _lend()'s data succeeded: without `reuse` the frame is spent."""
+        if self._state == FRAME_SENDING:
+            _free_zframe(&self._c_sending)
+            self._state = FRAME_SENT
+        elif not reuse:
+            self._c_pinned = self._c_frame      # for its memoryviews
+            self._c_frame = NULL
+            self._state = FRAME_SENT
 
     cdef zframe_t *_give(self, FrameState state) except NULL:
         """Hand the zframe to a new owner (a Message): this object becomes `state`."""

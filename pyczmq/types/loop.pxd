@@ -36,6 +36,7 @@ cdef class Loop:
     cdef bint _running
     cdef bint _has_run          # start() has returned once: zloop_timer_end frees at once
     cdef bint _nonstop          # set_nonstop(): zloop ignores CZMQ's interrupt flag
+    cdef bint _woken            # start() was ended by a Context's wake pipe (destroy())
     cdef list _ended_timers     # timer ids to hand to zloop_timer_end once it stops
     cdef unsigned long _thread  # the thread running start()
     cdef object __weakref__

@@ -20,7 +20,13 @@ cdef int _on_item(zloop_t *loop, zmq_pollitem_t *item, void *arg) noexcept with 
         return 0
     if arg == NULL:                 # (key 0) the signal wake pipe
         return (<Loop>owner)._on_signal()
+    if <size_t>arg == _CONTEXT_WAKE:    # a Context's wake pipe: destroy() ran
+        (<Loop>owner)._woken = True
+        return -1
     return (<Loop>owner)._call(<size_t>arg, item.revents)
+
+
+cdef size_t _CONTEXT_WAKE = <size_t>-1     # the key of the Contexts' wake pipes
 
 
 cdef int _on_timer(zloop_t *loop, int timer_id, void *arg) noexcept with gil:
@@ -136,10 +142,15 @@ cdef class Loop:
         return 0
 
     cdef void _sockets_busy(self, bint busy) noexcept:
+        """Reserve (or release) the sockets polled: reserved while zloop waits,
+        released while a handler runs (so that it can use them)."""
         cdef _Handler handler
         for handler in self._items:
             if handler.socket is not None:
-                handler.socket._busy = busy
+                if busy:
+                    handler.socket._try_reserve()
+                else:
+                    handler.socket._release()
 
     cdef int _end_items(self, void *socket, int fd) except -1:
         """zloop_poller_end for a socket (or fd): it ends every item on it."""
@@ -354,19 +365,41 @@ cdef class Loop:
         KeyboardInterrupt.  The GIL is released while it waits."""
         cdef int rc, err
         cdef _Handler handler
-        cdef zmq_pollitem_t wake            # the signal wake pipe (see process.pxi)
+        cdef zmq_pollitem_t wake            # the signal wake pipe (see wait.pxi)
+        cdef zmq_pollitem_t item
         self._check()
         if self._running:
             raise RuntimeError("the loop is already running")
         for handler in self._items:         # nobody else may be using them
             if handler.socket is not None:
                 handler.socket._check()
+        # The wake items of pyczmq's one wait (types/wait.pxi), as zloop pollers.
+        contexts = {}
+        for handler in self._items:
+            if handler.socket is not None:
+                contexts[handler.socket.ctx] = None
+        wakes = []
+        for context in contexts:
+            item.socket = NULL
+            item.events = ZMQ_POLLIN
+            item.fd = (<Context>context)._wake_fd()
+            if zloop_poller(self._c_loop, &item, _on_item, <void *>_CONTEXT_WAKE) != 0:
+                for fd in wakes:
+                    item.fd = fd
+                    zloop_poller_end(self._c_loop, &item)
+                return _raise_last("register with the loop")
+            wakes.append(item.fd)
         wake.socket = NULL
         wake.events = ZMQ_POLLIN
         wake.fd = _signal_wake_begin()
         if wake.fd >= 0 and zloop_poller(self._c_loop, &wake, _on_item, NULL) != 0:
             _signal_wake_end()
+            wake.fd = -1
+            for fd in wakes:
+                item.fd = fd
+                zloop_poller_end(self._c_loop, &item)
             return _raise_last("register with the loop")
+        self._woken = False
         self._running = True
         self._thread = PyThread_get_thread_ident()
         self._error = None
@@ -381,6 +414,8 @@ cdef class Loop:
                 if self._error is not None:
                     error, self._error = self._error, None
                     raise error
+                if rc == -1 and self._woken:
+                    return 0                # a Context ended, as zloop on ETERM
                 if rc == -1:
                     return -1               # a handler asked to stop
                 if rc > 0:
@@ -397,10 +432,17 @@ cdef class Loop:
             if wake.fd >= 0:
                 zloop_poller_end(self._c_loop, &wake)
                 _signal_wake_end()
+            for fd in wakes:
+                item.socket = NULL
+                item.fd = fd
+                zloop_poller_end(self._c_loop, &item)
             self._running = False
             self._has_run = True
             _running_loops.pop(<size_t>self._c_loop, None)
             self._sockets_busy(False)
+            for handler in list(self._items):       # destroy() left them to us
+                if handler.socket is not None and handler.socket.ctx._destroyed:
+                    handler.socket._close("its Context was destroyed")
             for timer_id in self._ended_timers:
                 zloop_timer_end(self._c_loop, timer_id)
             self._ended_timers = []

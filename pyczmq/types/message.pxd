@@ -10,6 +10,14 @@ cdef class Message:
     cdef Frame _adopt(self, zframe_t *frame)
     cdef void _release_view(self, zframe_t *frame, bint *pinned) noexcept
     cdef void _discard(self, zframe_t *frame) noexcept
+    cdef zmsg_t *_detach(self) except NULL
+    cdef void _reattach(self, zmsg_t *msg) noexcept
+    cdef void _mark_sent(self, zmsg_t *msg) noexcept
+    cdef zframe_t *_take_part(self, zmsg_t *msg, zmq_msg_t *part, bint *taken) except NULL
+    cdef void _untake_part(self, zmsg_t *msg, zframe_t *frame, zmq_msg_t *part,
+                           bint taken) noexcept
+    cdef void _part_sent(self, zframe_t *frame) noexcept
+    cdef int _append_part(self, zmq_msg_t *part) except -1
     cdef int _release_all(self) except -1
     cdef zframe_t *_part_zframe(self, object part) except NULL
     cdef int _add(self, object part, bint front) except -1

@@ -128,6 +128,62 @@ cdef class Message:
         if not pinned:
             _free_zframe(&frame)
 
+    # -- hand-over to and from a socket (socket.pxi moves only zmq_msg_ts) --------
+
+    cdef zmsg_t *_detach(self) except NULL:
+        """Take the zmsg out for a send: the object is unusable ("being sent")
+        until _reattach() (the send failed) or _mark_sent()."""
+        cdef zmsg_t *msg
+        self._check()
+        msg = self._c_msg
+        self._c_msg = NULL
+        self._gone_reason = "being sent"
+        self._generation += 1
+        return msg
+
+    cdef void _reattach(self, zmsg_t *msg) noexcept:
+        """A send failed: the frames not sent are the message again."""
+        self._c_msg = msg
+        self._gone_reason = None
+
+    cdef void _mark_sent(self, zmsg_t *msg) noexcept:
+        """Every frame of the detached `msg` was sent."""
+        zmsg_destroy(&msg)
+        self._gone_reason = "sent; a sent message can not be used again"
+
+    cdef zframe_t *_take_part(self, zmsg_t *msg, zmq_msg_t *part, bint *taken) except NULL:
+        """Pop the detached `msg`'s first frame and put its data into the
+        empty `part`: moved out (*taken), or shared when memoryviews of its
+        borrowed Frame point into it (a message's frames have read-only
+        views, so libzmq may share them)."""
+        cdef zframe_t *frame = zmsg_pop(msg)
+        cdef Frame view = self._borrowed.get(<size_t>frame) if self._borrowed else None
+        taken[0] = view is None or not view._exports
+        try:
+            _msg_from_zframe(frame, part, DATA_TAKE if taken[0] else DATA_SHARE)
+        except BaseException:
+            zmsg_prepend(msg, &frame)
+            raise
+        return frame
+
+    cdef void _untake_part(self, zmsg_t *msg, zframe_t *frame, zmq_msg_t *part,
+                           bint taken) noexcept:
+        """The send of _take_part()'s `part` failed: the frame goes back first."""
+        if taken:
+            _zframe_give_back(frame, part)
+        zmsg_prepend(msg, &frame)
+
+    cdef void _part_sent(self, zframe_t *frame) noexcept:
+        """_take_part()'s frame was sent: its view keeps the zframe while
+        memoryviews (maybe taken while the send waited) point into it."""
+        self._discard(frame)
+
+    cdef int _append_part(self, zmq_msg_t *part) except -1:
+        """Append a received part (moved out of `part`) as a new last frame."""
+        cdef zframe_t *frame = _zframe_from_msg(part)
+        zmsg_append(self._c_msg, &frame)
+        return 0
+
     cdef int _release_all(self) except -1:
         """Before the zmsg is destroyed: release every borrowed Frame, keeping
         the zframes that memoryviews still point into."""

@@ -1,7 +1,9 @@
 # Poller: CZMQ's zpoller, waiting for the first of a set of sockets to have a
-# message.  While wait() waits (GIL released) its sockets are busy, so other
-# threads get EBUSY.  (zpoller can not watch a Context's wake pipe, so
-# Context.destroy() from another thread does not end a wait; its timeout does.)
+# message.  The zpoller keeps the set; wait() is zpoller_wait's semantics
+# (first socket in the order added; expired/terminated) over pyczmq's one wait
+# (_wait_items), so Context.destroy() from another thread and Ctrl-C end it as
+# they end a socket's wait.  While it waits (GIL released) its sockets are
+# reserved: other threads get EBUSY.
 
 
 cdef class Poller:
@@ -56,50 +58,74 @@ cdef class Poller:
 
     def wait(self, timeout=-1):
         """The first socket with a message within `timeout` ms (-1: forever), or
-        None (then expired() or terminated() tells why)."""
-        cdef void *ready
-        cdef int wait = timeout, err
-        cdef int64_t deadline = zclock_mono() + wait if wait > 0 else 0
+        None: then expired() or terminated() tells why (terminated: a watched
+        socket's Context was destroyed, whose sockets are then closed)."""
+        cdef long wait = timeout
+        cdef Py_ssize_t count, index, reserved = 0
+        cdef zmq_pollitem_t few[8 + WAIT_MAX_CONTEXTS + 1]
+        cdef zmq_pollitem_t *items = few
+        cdef WaitSet waits
+        cdef int rc
         self._check()
+        self._expired = self._terminated = False
+        if zsys_interrupted and not self._nonstop:
+            self._terminated = True         # CZMQ's interrupt flag, as zpoller_wait
+            return None
         sockets = list(self._sockets.values())
-        for sock in sockets:
-            (<Socket>sock)._check()
-        self._waiting = True
-        for sock in sockets:
-            (<Socket>sock)._busy = True
+        contexts = list(dict.fromkeys([(<Socket>sock).ctx for sock in sockets]))
+        count = len(sockets)
+        if count + len(contexts) + 1 > 8 + WAIT_MAX_CONTEXTS + 1:
+            items = <zmq_pollitem_t *>PyMem_Malloc((count + len(contexts) + 1) * sizeof(zmq_pollitem_t))
+            if items == NULL:
+                raise MemoryError()
         try:
-            while True:
+            for index in range(count):
+                (<Socket>sockets[index])._reserve()
+                reserved += 1
+                items[index].socket = (<Socket>sockets[index])._c_handle
+                items[index].fd = 0
+                items[index].events = ZMQ_POLLIN
+            self._waiting = True
+            _waitset_begin(&waits, items, count, contexts)
+            waits.czmq_interrupt = not self._nonstop
+            try:
                 with nogil:
-                    ready = zpoller_wait(self._c_poller, wait)
-                err = zmq_errno()
-                if ready != NULL:
-                    return self._sockets.get(<size_t>ready)
-                if zpoller_expired(self._c_poller) or not zpoller_terminated(self._c_poller):
-                    return None
-                if zsys_interrupted:
-                    return None             # CZMQ's interrupt flag: zpoller ends at once again
-                if err != EINTR:
-                    return None             # terminated: the context ended
-                PyErr_CheckSignals()        # Ctrl-C raises; other signals: wait on
-                if wait > 0:
-                    wait = max(0, deadline - zclock_mono())
+                    rc = _wait_items(&waits, wait, True)
+            finally:
+                _waitset_end(&waits)
+            if rc > 0:
+                for index in range(count):
+                    if items[index].revents & ZMQ_POLLIN:
+                        return sockets[index]
+            if rc == WAIT_WOKEN or rc == WAIT_INTERRUPTED:
+                self._terminated = True
+            else:
+                self._expired = True
+            return None
         finally:
             self._waiting = False
-            for sock in sockets:
-                (<Socket>sock)._busy = False
+            for index in range(reserved):
+                (<Socket>sockets[index])._release()
+            if items != few:
+                PyMem_Free(items)
+            if self._terminated:
+                for sock in sockets:
+                    if (<Socket>sock).ctx._destroyed:
+                        (<Socket>sock)._close("its Context was destroyed")
 
     def expired(self):
         """True if the last wait() ended because its timeout expired."""
-        return self._c_poller != NULL and zpoller_expired(self._c_poller)
+        return self._c_poller != NULL and self._expired
 
     def terminated(self):
         """True if the last wait() ended because the context ended."""
-        return self._c_poller != NULL and zpoller_terminated(self._c_poller)
+        return self._c_poller != NULL and self._terminated
 
     def set_nonstop(self, nonstop):
         """Ignore CZMQ's interrupt flag (pyczmq never sets it)."""
         self._check()
-        zpoller_set_nonstop(self._c_poller, bool(nonstop))
+        self._nonstop = bool(nonstop)
+        zpoller_set_nonstop(self._c_poller, self._nonstop)
 
     @property
     def sockets(self):

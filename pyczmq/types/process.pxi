@@ -33,6 +33,7 @@ def _after_fork_in_child():
     global _process_pid, _context_started, _zauth_owner, _czmq_thread_settings
     global _czmq_lingers_forever
     zsys_handler_set(NULL)
+    _after_fork_wait()
     for context in list(_contexts):
         # Our copies of the parent's wake pipes: close them now, before their
         # numbers can be reused for the child's own files.
@@ -92,63 +93,6 @@ def _close_all_at_exit():
 
 # -- the signal wake pipe ----------------------------------------------------
 #
-# A signal that arrives while a wait is about to begin (its call to poll not
-# yet made) would only be seen when the wait ends.  While a wait that runs
-# Python code between its polls (a Loop) is in progress in the main thread,
-# Python's signal handler writes to this pipe (signal.set_wakeup_fd), which
-# the wait polls too: no signal is lost.  A wakeup fd that someone else set
-# (asyncio's) is left alone.
-
-import signal as _signal
-import threading as _threading
-
-cdef int _wake_read = -1, _wake_write = -1
-cdef pid_t _wake_pipe_pid = 0
-cdef int _wake_users = 0                # nested waits using the pipe
-
-
-cdef int _signal_wake_begin() except -2:
-    """Start routing signals to the wake pipe: its read end, or -1 when this
-    thread can not (not the main thread, or another wakeup fd is set).  Pair
-    each call that returns a descriptor with _signal_wake_end()."""
-    global _wake_read, _wake_write, _wake_pipe_pid, _wake_users
-    if _threading.current_thread() is not _threading.main_thread():
-        return -1
-    if _wake_pipe_pid != _process_pid:
-        if _wake_read >= 0:         # a forked child's copies of its parent's
-            close(_wake_read)
-            close(_wake_write)
-        _wake_read, _wake_write = _os.pipe2(_os.O_NONBLOCK | _os.O_CLOEXEC)
-        _wake_pipe_pid = _process_pid
-        _wake_users = 0
-    if _wake_users == 0:
-        previous = _signal.set_wakeup_fd(_wake_write, warn_on_full_buffer=False)
-        if previous != -1:
-            _signal.set_wakeup_fd(previous)
-            return -1
-    _wake_users += 1
-    return _wake_read
-
-
-cdef void _signal_wake_end() noexcept:
-    global _wake_users
-    if _wake_pipe_pid != _process_pid:
-        return                      # begun in the parent of this forked child
-    _wake_users -= 1
-    if _wake_users == 0:
-        try:
-            _signal.set_wakeup_fd(-1)
-        except BaseException:       # (only fails outside the main thread)
-            pass
-        _signal_wake_drain()
-
-
-cdef void _signal_wake_drain() noexcept:
-    cdef char buffer[64]
-    while _wake_read >= 0 and read(_wake_read, buffer, sizeof(buffer)) > 0:
-        pass
-
-
 _os.register_at_fork(after_in_child=_after_fork_in_child)
 _atexit.register(_close_all_at_exit)
 

@@ -82,70 +82,52 @@ cdef class Pollitem:
 def poll_items(items, timeout=-1):
     """zmq_poll on Pollitems, GIL released: the number with events (revents
     set on each).  `timeout` in ms, -1 waits forever.  Ctrl-C raises
-    KeyboardInterrupt; destroying the Context of a polled socket raises
-    ContextTerminated."""
-    cdef Py_ssize_t count = len(items), index, extra
+    KeyboardInterrupt; destroying the Context of a polled socket closes that
+    Context's polled sockets and raises ContextTerminated."""
+    cdef Py_ssize_t count, index, reserved = 0
     cdef zmq_pollitem_t *c_items
     cdef Pollitem item
-    cdef Socket sock
-    cdef int rc, err
+    cdef WaitSet waits
+    cdef int rc
     cdef long wait = timeout
-    cdef int64_t deadline = zclock_mono() + wait if wait > 0 else 0
     items = list(items)
+    count = len(items)
     sockets = []
-    contexts = []
     for entry in items:
         if not isinstance(entry, Pollitem):
             raise TypeError("poll takes pollitems, not %s" % type(entry).__name__)
-        item = <Pollitem>entry
-        if item.socket is not None:
-            sock = <Socket>item.socket
-            sock._check()
-            if sock not in sockets:
-                sockets.append(sock)
-                if sock.ctx not in contexts:
-                    contexts.append(sock.ctx)
-    extra = len(contexts)               # the contexts' wake pipes
-    c_items = <zmq_pollitem_t *>PyMem_Malloc((count + extra) * sizeof(zmq_pollitem_t))
+        if (<Pollitem>entry).socket is not None and (<Pollitem>entry).socket not in sockets:
+            sockets.append((<Pollitem>entry).socket)
+    contexts = list(dict.fromkeys([(<Socket>sock).ctx for sock in sockets]))
+    c_items = <zmq_pollitem_t *>PyMem_Malloc((count + len(contexts) + 1) * sizeof(zmq_pollitem_t))
     if c_items == NULL:
         raise MemoryError()
-    for sock in sockets:
-        sock._busy = True
     try:
-        for index in range(extra):
-            c_items[count + index].socket = NULL
-            c_items[count + index].fd = (<Context>contexts[index])._wake_fd()
-            c_items[count + index].events = ZMQ_POLLIN
-        while True:
-            for index in range(count):
-                item = <Pollitem>items[index]
-                c_items[index].socket = (<Socket>item.socket)._c_handle if item.socket is not None else NULL
-                c_items[index].fd = item.fd
-                c_items[index].events = item.events
-                c_items[index].revents = 0
-            for index in range(extra):
-                c_items[count + index].revents = 0
-            with nogil:
-                rc = zmq_poll(c_items, count + extra, wait)
-            err = zmq_errno()
-            for context in contexts:
-                if (<Context>context)._destroyed:
-                    for sock in sockets:
-                        if sock.ctx is context:
-                            sock._close("its Context was destroyed")
-                    raise ContextTerminated(ETERM, "a polled socket's Context was destroyed")
-            if rc >= 0:
-                for index in range(count):
-                    (<Pollitem>items[index]).revents = c_items[index].revents
-                return rc
-            if err != EINTR:
-                return _raise_zmq(err, "poll")
-            PyErr_CheckSignals()
-            if wait > 0:
-                wait = max(0, deadline - zclock_mono())
-    finally:
         for sock in sockets:
-            sock._busy = False
+            (<Socket>sock)._reserve()
+            reserved += 1
+        for index in range(count):
+            item = <Pollitem>items[index]
+            c_items[index].socket = (<Socket>item.socket)._c_handle if item.socket is not None else NULL
+            c_items[index].fd = item.fd
+            c_items[index].events = item.events
+        _waitset_begin(&waits, c_items, count, contexts)
+        try:
+            with nogil:
+                rc = _wait_items(&waits, wait, True)
+        finally:
+            _waitset_end(&waits)
+        if rc == WAIT_WOKEN:
+            for sock in sockets:
+                if (<Socket>sock).ctx._destroyed:
+                    (<Socket>sock)._close("its Context was destroyed")
+            raise ContextTerminated(ETERM, "a polled socket's Context was destroyed")
+        for index in range(count):
+            (<Pollitem>items[index]).revents = c_items[index].revents
+        return rc
+    finally:
+        for index in range(reserved):
+            (<Socket>sockets[index])._release()
         PyMem_Free(c_items)
 
 
@@ -162,38 +144,29 @@ cdef enum:
     _PROXY_MAX_BACKOFF = 100    # ms between retries when POLLOUT promised room it had not
 
 
-cdef int _proxy_wait(void *sock, short events, int wake_fd, long timeout) except -2 nogil:
+cdef int _proxy_wait(void *sock, short events, int wake_fd, int signal_fd,
+                     long timeout) except -2 nogil:
     """Wait for `events` on `sock` (or, with sock NULL, for `timeout` ms) or the
     wake pipe: 1 ready, 0 timed out, -1 woken (destroyed) or terminated."""
-    cdef zmq_pollitem_t items[2]
-    cdef int count = 0, rc, err
+    cdef zmq_pollitem_t items[3]
+    cdef WaitSet waits
+    waits.items = items
+    waits.count = waits.total = 0
+    waits.signal_fd = signal_fd
+    waits.czmq_interrupt = False
     if sock != NULL:
         items[0].socket = sock
         items[0].fd = 0
         items[0].events = events
-        count = 1
-    items[count].socket = NULL
-    items[count].fd = wake_fd
-    items[count].events = ZMQ_POLLIN
-    while True:
-        items[0].revents = items[1].revents = 0
-        rc = zmq_poll(items, count + 1, timeout)
-        if rc >= 0:
-            break
-        err = zmq_errno()
-        if err == ETERM:
-            return -1
-        with gil:
-            if err != EINTR:
-                _raise_zmq(err, "proxy: poll")
-            PyErr_CheckSignals()
-    if items[count].revents:
-        return -1
-    return 1 if rc > 0 else 0
+        waits.count = waits.total = 1
+    _waitset_add_fd(&waits, wake_fd)
+    if signal_fd >= 0:
+        _waitset_add_fd(&waits, signal_fd)
+    return _wait_items(&waits, timeout, True)
 
 
 cdef int _proxy_send(void *sock, zmq_msg_t *part, bint more, bint first,
-                     int wake_fd) except -2 nogil:
+                     int wake_fd, int signal_fd) except -2 nogil:
     """Send one part, waiting (first parts only) for room or the wake pipe:
     0 sent, -1 woken or terminated.  Like libzmq's blocking send, a later part
     never waits: EAGAIN then means libzmq dropped the rest of the message."""
@@ -213,17 +186,18 @@ cdef int _proxy_send(void *sock, zmq_msg_t *part, bint more, bint first,
         if not first:
             return 0
         if backoff < 0:
-            ready = _proxy_wait(sock, ZMQ_POLLOUT, wake_fd, -1)
+            ready = _proxy_wait(sock, ZMQ_POLLOUT, wake_fd, signal_fd, -1)
             if ready > 0:
                 backoff = 1     # if the send fails again, the room was another peer's
         else:
-            ready = _proxy_wait(NULL, 0, wake_fd, backoff)
+            ready = _proxy_wait(NULL, 0, wake_fd, signal_fd, backoff)
             backoff = min(backoff * 2, _PROXY_MAX_BACKOFF)
         if ready < 0:
             return -1
 
 
-cdef int _proxy_forward(void *source, void *target, void *capture, int wake_fd) except -2 nogil:
+cdef int _proxy_forward(void *source, void *target, void *capture, int wake_fd,
+                        int signal_fd) except -2 nogil:
     """Forward up to _PROXY_BURST whole messages waiting on `source` to `target`
     (a copy of each part to `capture`): 0, or -1 woken or terminated.  A
     message being forwarded then is dropped, all of it."""
@@ -250,12 +224,12 @@ cdef int _proxy_forward(void *source, void *target, void *capture, int wake_fd) 
                     zmq_msg_init(&copy)
                     zmq_msg_copy(&copy, &part)
                     try:
-                        status = _proxy_send(capture, &copy, more, first, wake_fd)
+                        status = _proxy_send(capture, &copy, more, first, wake_fd, signal_fd)
                     finally:
                         zmq_msg_close(&copy)
                     if status < 0:
                         return -1
-                status = _proxy_send(target, &part, more, first, wake_fd)
+                status = _proxy_send(target, &part, more, first, wake_fd, signal_fd)
                 if status < 0 or not more:
                     break
                 first = False
@@ -273,32 +247,29 @@ cdef int _proxy_forward(void *source, void *target, void *capture, int wake_fd) 
         zmq_msg_close(&part)
 
 
-cdef int _proxy_run(void *frontend, void *backend, void *capture, int wake_fd) except -2 nogil:
+cdef int _proxy_run(void *frontend, void *backend, void *capture, int wake_fd,
+                    int signal_fd) except -2 nogil:
     """Forward between the two sockets until the wake pipe (destroy) or ETERM: -1."""
-    cdef zmq_pollitem_t items[3]
-    cdef int rc, err
+    cdef zmq_pollitem_t items[4]
+    cdef WaitSet waits
+    cdef int rc
     items[0].socket = frontend
     items[1].socket = backend
-    items[2].socket = NULL
-    items[2].fd = wake_fd
-    items[0].events = items[1].events = items[2].events = ZMQ_POLLIN
+    items[0].events = items[1].events = ZMQ_POLLIN
+    waits.items = items
+    waits.count = waits.total = 2
+    waits.signal_fd = signal_fd
+    waits.czmq_interrupt = False
+    _waitset_add_fd(&waits, wake_fd)
+    if signal_fd >= 0:
+        _waitset_add_fd(&waits, signal_fd)
     while True:
-        items[0].revents = items[1].revents = items[2].revents = 0
-        rc = zmq_poll(items, 3, -1)
+        rc = _wait_items(&waits, -1, True)
         if rc < 0:
-            err = zmq_errno()
-            if err == ETERM:
-                return -1
-            with gil:
-                if err != EINTR:
-                    _raise_zmq(err, "proxy: poll")
-                PyErr_CheckSignals()
-            continue
-        if items[2].revents:
             return -1
-        if items[0].revents and _proxy_forward(frontend, backend, capture, wake_fd) < 0:
+        if items[0].revents and _proxy_forward(frontend, backend, capture, wake_fd, signal_fd) < 0:
             return -1
-        if items[1].revents and _proxy_forward(backend, frontend, capture, wake_fd) < 0:
+        if items[1].revents and _proxy_forward(backend, frontend, capture, wake_fd, signal_fd) < 0:
             return -1
 
 
@@ -310,7 +281,7 @@ def proxy(Socket frontend not None, Socket backend not None, Socket capture=None
     KeyboardInterrupt.  A send error other than no room (EHOSTUNREACH from a
     ROUTER with router_mandatory) raises ZMQError, as zmq_proxy fails."""
     cdef void *capture_handle = NULL
-    cdef int wake_fd
+    cdef int wake_fd, signal_fd
     cdef Context ctx = frontend.ctx
     sockets = [frontend, backend] + ([capture] if capture is not None else [])
     for sock in sockets:
@@ -323,16 +294,24 @@ def proxy(Socket frontend not None, Socket backend not None, Socket capture=None
     if capture is not None:
         capture_handle = capture._c_handle
     wake_fd = ctx._wake_fd()
-    # All busy: other threads get EBUSY, and Context.destroy() leaves them to
-    # this thread, which it wakes.
-    for sock in sockets:
-        (<Socket>sock)._busy = True
+    # All reserved: other threads get EBUSY, and Context.destroy() leaves
+    # them to this thread, which it wakes.
+    reserved = []
     try:
-        with nogil:
-            _proxy_run(frontend._c_handle, backend._c_handle, capture_handle, wake_fd)
-    finally:
         for sock in sockets:
-            (<Socket>sock)._busy = False
+            (<Socket>sock)._reserve()
+            reserved.append(sock)
+        signal_fd = _signal_wake_begin()
+        try:
+            with nogil:
+                _proxy_run(frontend._c_handle, backend._c_handle, capture_handle, wake_fd,
+                           signal_fd)
+        finally:
+            if signal_fd >= 0:
+                _signal_wake_end()
+    finally:
+        for sock in reserved:
+            (<Socket>sock)._release()
     for sock in sockets:
         (<Socket>sock)._close("the proxy's context ended")
     return None

@@ -251,8 +251,10 @@ cdef class Socket(SocketOptions):
 
     cdef int _check_writable(self) except -1:
         """Raise unless the application may send on this socket and change its
-        endpoints (not on an actor's pipe).  The send paths that are
-        overridden need no call: this is for bind/connect and zmq_proxy."""
+        endpoints (not on an actor's pipe): for bind/connect and the proxy;
+        every send checks in _try_send()."""
+        if self._receive_only:
+            return self._refuse_send()
         return 0
 
     cdef int _raise_unusable(self) except -1:
@@ -514,54 +516,63 @@ cdef class Socket(SocketOptions):
         # (an inproc name can be longer than any fixed buffer)
         return _get_option_bytes(self, SOCKET_OPTIONS["last_endpoint"])
 
-    # -- waiting ---------------------------------------------------------------
+    # -- the I/O gate --------------------------------------------------------------
     #
-    # While a call waits, _busy is set: Python code that runs meanwhile (a
-    # signal handler, a finalizer, another thread) gets EBUSY instead of
-    # closing or using the socket under the wait; Context.destroy() wakes it.
+    # A call that may release the GIL or run Python code while it uses the
+    # socket (a wait, a big copy, a multipart message, a nogil loop; a Loop,
+    # Poller or proxy holding it) reserves the socket first.  Until it is
+    # released, any other use -- another thread, a signal handler, a finalizer
+    # -- gets EBUSY, and Context.destroy() leaves the socket to that call,
+    # which it wakes.  Only _try_reserve() and _release() change the flag.
+    # A call that completes at once (the fast path: check, one try without
+    # waiting, done) runs no Python code in between and reserves nothing.
+
+    cdef bint _try_reserve(self) noexcept:
+        """Reserve the socket if it is usable now; False if not."""
+        if not _usable(self):
+            return False
+        self._busy = True
+        return True
+
+    cdef int _reserve(self) except -1:
+        """Reserve the socket, or raise why it can not be used now."""
+        if not self._try_reserve():
+            return self._raise_unusable()
+        return 0
+
+    cdef void _release(self) noexcept nogil:
+        """End a reservation made by _reserve()."""
+        self._busy = False
+
+    cdef int _refuse_send(self) except -1:
+        raise ZMQError(ENOTSUP, "this socket only receives")
+
+    # -- waiting ---------------------------------------------------------------------
 
     cdef int _poll(self, short events, long timeout, bint interruptible) except -1:
-        """Wait, GIL released, until the socket has `events` (1) or `timeout` ms
-        pass (0; -1 waits forever).  Ctrl-C raises KeyboardInterrupt when
-        `interruptible`; a destroyed Context closes the socket and raises
+        """Wait on the reserved socket, GIL released, until it has `events` (1)
+        or `timeout` ms pass (0; -1 waits forever): _wait_items() with the
+        Context's wake pipe, so Ctrl-C raises KeyboardInterrupt (when
+        `interruptible`) and a destroyed Context closes the socket and raises
         ContextTerminated."""
-        cdef zmq_pollitem_t items[2]
-        cdef int rc, err
-        cdef int64_t deadline = zclock_mono() + timeout if timeout > 0 else 0
-        cdef bint was_busy = self._busy
-        self._busy = True
+        cdef zmq_pollitem_t items[3]
+        cdef WaitSet waits
+        cdef int rc
+        items[0].socket = self._c_handle
+        items[0].fd = 0
+        items[0].events = events
+        _waitset_begin(&waits, items, 1, (self.ctx,))
         try:
-            items[1].socket = NULL
-            items[1].fd = self.ctx._wake_fd()
-            items[1].events = ZMQ_POLLIN
-            items[0].fd = 0
-            items[0].events = events
-            while True:
-                items[0].socket = self._c_handle
-                items[0].revents = items[1].revents = 0
-                with nogil:
-                    rc = zmq_poll(items, 2, timeout)
-                err = zmq_errno()
-                if self.ctx._destroyed:
-                    self._close("its Context was destroyed")
-                    raise ContextTerminated(ETERM, "the socket's Context was destroyed")
-                if rc > 0:
-                    return 1
-                if rc == 0:
-                    return 0
-                if err == ETERM:            # its own libzmq context was shut down
-                    self._close("its context was terminated")
-                    raise ContextTerminated(ETERM, "the socket's context was terminated")
-                if err != EINTR:
-                    return _raise_zmq(err, "poll")
-                if interruptible:
-                    PyErr_CheckSignals()
-                if timeout > 0:
-                    timeout = max(0, deadline - zclock_mono())
-                    if timeout == 0:
-                        return 0
+            with nogil:
+                rc = _wait_items(&waits, timeout, interruptible)
         finally:
-            self._busy = was_busy
+            _waitset_end(&waits)
+        if rc == WAIT_WOKEN or self.ctx._destroyed:
+            self._close("its Context was destroyed" if self.ctx._destroyed
+                        else "its context was terminated")
+            raise ContextTerminated(ETERM, "the socket's Context was destroyed"
+                                    if self.ctx._destroyed else "the socket's context was terminated")
+        return rc
 
     cdef int _wait(self, short events, bint interruptible) except -1:
         """_poll() for up to the socket's rcvtimeo (POLLIN) or sndtimeo (POLLOUT)."""
@@ -576,84 +587,148 @@ cdef class Socket(SocketOptions):
 
     def poll(self, timeout=0):
         """True if a message can be received within `timeout` ms (-1: wait forever)."""
-        self._check()
-        return bool(self._poll(ZMQ_POLLIN, timeout, True))
+        cdef long wait = timeout
+        self._reserve()
+        try:
+            return bool(self._poll(ZMQ_POLLIN, wait, True))
+        finally:
+            self._release()
 
-    # -- sending and receiving one part ----------------------------------------
+    # -- one part: the fast path and the wait ----------------------------------------
     #
+    # Every send and receive -- bytes, str, multipart, Frame, Message, zstr,
+    # zero-copy, the raw zmq.send/msg_send -- moves a zmq_msg_t through
+    # _try_send()/_try_recv(): one attempt that never waits.  Only when it
+    # would block does _send_part()/_recv_part() wait (socket reserved).
     # The first part of a message may wait for room (or fail with Again under
     # DONTWAIT).  The rest of a message is sent as libzmq's blocking send does:
     # it never waits, and if the only peer went away mid-message libzmq drops
     # the remaining parts (EAGAIN here) -- polling for room then would hang.
 
-    cdef int _send_part(self, zmq_msg_t *msg, int flags) except -1:
-        """Send one part; `flags`: ZMQ_SNDMORE | ZMQ_DONTWAIT.  The caller keeps
-        `msg` (empty after a send) and closes it."""
+    cdef int _try_send(self, zmq_msg_t *msg, int flags) except -1:
+        """Send `msg` as one part now if there is room (flags: ZMQ_SNDMORE):
+        1 sent (`msg` is left empty), 0 no room.  Raises on other errors and
+        on a receive-only socket (an actor's pipe)."""
         cdef int err
-        cdef bint first = not self._sending_more
-        while True:
-            if zmq_msg_send(msg, self._c_handle, flags | ZMQ_DONTWAIT) >= 0:
-                break
+        if self._receive_only:
+            return self._refuse_send()
+        while zmq_msg_send(msg, self._c_handle, (flags & ZMQ_SNDMORE) | ZMQ_DONTWAIT) < 0:
             err = zmq_errno()
-            if err == EINTR:
-                continue
-            if err == EAGAIN and not first:
-                break                   # dropped by libzmq, as its blocking send would
-            if err != EAGAIN or flags & ZMQ_DONTWAIT:
+            if err == EAGAIN:
+                return 0
+            if err != EINTR:
                 return _raise_zmq(err, "send")
+        self._sending_more = flags & ZMQ_SNDMORE
+        return 1
+
+    cdef inline int _try_recv(self, zmq_msg_t *msg) except -1:
+        """Receive one part into the initialised `msg` if one is waiting: 1, else 0."""
+        cdef int err
+        while zmq_msg_recv(msg, self._c_handle, ZMQ_DONTWAIT) < 0:
+            err = zmq_errno()
+            if err == EAGAIN:
+                return 0
+            if err != EINTR:
+                return _raise_zmq(err, "recv")
+        return 1
+
+    cdef int _send_part(self, zmq_msg_t *msg, int flags) except -1:
+        """Send `msg` as one part on the reserved socket (flags: ZMQ_SNDMORE |
+        ZMQ_DONTWAIT), waiting for room if it is a first part.  The caller
+        keeps `msg` (empty after a send) and closes it."""
+        cdef bint first = not self._sending_more
+        while not self._try_send(msg, flags):
+            if not first:
+                self._sending_more = flags & ZMQ_SNDMORE
+                return 0                # dropped by libzmq, as its blocking send would
+            if flags & ZMQ_DONTWAIT:
+                raise Again(EAGAIN, "send: no room to send")
             if not self._wait(ZMQ_POLLOUT, True):
                 raise Again(EAGAIN, "send: sndtimeo expired")
-        self._sending_more = flags & ZMQ_SNDMORE
         return 0
 
     cdef int _recv_part(self, zmq_msg_t *msg, int flags, bint interruptible) except -1:
-        """Receive one part into the initialised `msg` (the caller closes it).
-        Returns 0 instead of blocking when `flags` has ZMQ_DONTWAIT."""
-        cdef int err
-        while True:
-            if zmq_msg_recv(msg, self._c_handle, ZMQ_DONTWAIT) >= 0:
-                return 1
-            err = zmq_errno()
-            if err == EINTR:
-                continue
-            if err != EAGAIN:
-                return _raise_zmq(err, "recv")
+        """Receive one part on the reserved socket into the initialised `msg`
+        (the caller closes it).  Returns 0 instead of waiting when `flags` has
+        ZMQ_DONTWAIT."""
+        while not self._try_recv(msg):
             if flags & ZMQ_DONTWAIT:
                 return 0
             if not self._wait(ZMQ_POLLIN, interruptible):
                 raise Again(EAGAIN, "recv: rcvtimeo expired")
+        return 1
+
+    cdef int _send_one(self, zmq_msg_t *msg, int flags) except -1:
+        """Send `msg` as one part: at once if there is room, else reserved
+        while it waits.  The caller closes `msg`."""
+        if not _usable(self):
+            return self._raise_unusable()
+        if self._try_send(msg, flags):
+            return 0
+        self._reserve()
+        try:
+            return self._send_part(msg, flags)
+        finally:
+            self._release()
+
+    cdef int _recv_one(self, zmq_msg_t *msg, int flags) except -1:
+        """Receive one part into `msg`: at once if one waits, else reserved
+        while it waits; 0 under ZMQ_DONTWAIT when nothing waits."""
+        if not _usable(self):
+            return self._raise_unusable()
+        if self._try_recv(msg):
+            return 1
+        if flags & ZMQ_DONTWAIT:
+            return 0
+        self._reserve()
+        try:
+            return self._recv_part(msg, flags, True)
+        finally:
+            self._release()
+
+    cdef int _fill_part(self, zmq_msg_t *msg, const void *data, size_t size) except -1:
+        """Initialise `msg` with a copy of `size` bytes at `data` (which must
+        not change meanwhile; big copies release the GIL)."""
+        if zmq_msg_init_size(msg, size) != 0:
+            zmq_msg_init(msg)
+            raise MemoryError("no memory for a %d-byte message" % size)
+        _copy(zmq_msg_data(msg), data, size)
+        return 0
 
     cdef int _send_data(self, const void *data, size_t size, int flags) except -1:
-        """Send `size` bytes at `data` as one part of a usable socket (flags:
+        """Send a copy of `size` bytes at `data` as one part (flags:
         ZMQ_SNDMORE | ZMQ_DONTWAIT); `data` must not change until it returns."""
         cdef zmq_msg_t msg
-        if size < _NOGIL_COPY and zmq_send(self._c_handle, data, size, flags | ZMQ_DONTWAIT) >= 0:
-            self._sending_more = flags & ZMQ_SNDMORE        # the fast path: room to send
-            return 0
-        if zmq_msg_init_size(&msg, size) != 0:
-            raise MemoryError("no memory for a %d-byte message" % size)
+        cdef bint reserved = size >= _NOGIL_COPY    # the copy releases the GIL
+        if reserved:
+            self._reserve()
         try:
-            _copy(zmq_msg_data(&msg), data, size)
-            if self._c_handle == NULL:      # closed while a big copy released the GIL
-                self._raise_unusable()
-            self._send_part(&msg, flags)
+            self._fill_part(&msg, data, size)
+            try:
+                if reserved:
+                    self._send_part(&msg, flags)
+                else:
+                    self._send_one(&msg, flags)
+            finally:
+                zmq_msg_close(&msg)
         finally:
-            zmq_msg_close(&msg)
+            if reserved:
+                self._release()
         return 0
+
+    # -- Cython API: parts as C data -------------------------------------------------
 
     cdef int send_buffer(self, const void *data, size_t size, int flags) except -1:
         """Send `size` bytes at `data` as one part (flags: ZMQ_SNDMORE | ZMQ_DONTWAIT).
         `data` must stay unchanged until it returns."""
-        self._check()
         return self._send_data(data, size, flags)
 
     cdef bytes recv_bytes_c(self, int flags):
         """Receive one part as bytes; None if `flags` has ZMQ_DONTWAIT and nothing waits."""
         cdef zmq_msg_t msg
-        self._check()
         zmq_msg_init(&msg)
         try:
-            if not self._recv_part(&msg, flags, True):
+            if not self._recv_one(&msg, flags):
                 return None
             return _bytes_of(&msg)
         finally:
@@ -663,10 +738,9 @@ cdef class Socket(SocketOptions):
         """Receive one part as str (UTF-8, other bytes as surrogates), decoded
         straight from the message; None as recv_bytes_c()."""
         cdef zmq_msg_t msg
-        self._check()
         zmq_msg_init(&msg)
         try:
-            if not self._recv_part(&msg, flags, True):
+            if not self._recv_one(&msg, flags):
                 return None
             return _decode(<const char *>zmq_msg_data(&msg), zmq_msg_size(&msg))
         finally:
@@ -680,18 +754,20 @@ cdef class Socket(SocketOptions):
         from Python or another thread, gets EBUSY, so it can not be closed
         under the loop.  Context.destroy() can not interrupt such a loop: give
         it a timeout (rcvtimeo/sndtimeo) if it may block for long."""
-        self._check()
-        self._busy = True
-        return 0
+        return self._reserve()
 
     cdef void end_nogil(self) noexcept nogil:
         """End the reservation made by begin_nogil()."""
-        self._busy = False
+        self._release()
 
     cdef int send_nogil(self, const void *data, size_t size, int flags) noexcept nogil:
         """zmq_send() of `size` bytes at `data` (flags: ZMQ_SNDMORE, ZMQ_DONTWAIT)
         without the GIL, inside begin_nogil()/end_nogil(): 0, or -1 with
-        zmq_errno() set (EINTR after a signal: check signals with the GIL)."""
+        zmq_errno() set (EINTR after a signal: check signals with the GIL;
+        ENOTSUP on a receive-only socket)."""
+        if self._receive_only:
+            errno = ENOTSUP
+            return -1
         return 0 if zmq_send(self._c_handle, data, size, flags) >= 0 else -1
 
     cdef int recv_nogil(self, zmq_msg_t *msg, int flags) noexcept nogil:
@@ -702,43 +778,45 @@ cdef class Socket(SocketOptions):
 
     # -- bytes and strings -----------------------------------------------------
 
-    def send(self, data, int flags=0):
+    def send(self, data, int flags=0, copy=True, track=False):
         """Send str (as UTF-8), bytes or any buffer as one message part.
-        `flags`: ``pyczmq.zmq.SNDMORE`` | ``pyczmq.zmq.DONTWAIT``."""
-        cdef Py_buffer view
+        `flags`: ``pyczmq.zmq.SNDMORE`` | ``pyczmq.zmq.DONTWAIT``.  With
+        ``copy=False`` libzmq sends the buffer itself (kept alive until libzmq
+        is done with it; it must not change meanwhile); ``track=True`` (with
+        ``copy=False``) returns a Tracker that tells when that is."""
+        cdef zmq_msg_t msg
         cdef Py_ssize_t size
+        cdef Py_buffer view
         if flags & ~_SEND_FLAGS:
             raise ValueError("send flags must be a combination of SNDMORE and DONTWAIT, not %d" % flags)
+        if not copy:
+            return _send_zero_copy(self, data, flags, track)
+        if track:
+            raise ValueError("track=True needs copy=False (a copy is done with at once)")
         if PyBytes_CheckExact(data):
             size = PyBytes_GET_SIZE(data)
-            # The fast path: room to send, and no other use of the socket.
-            if size < <Py_ssize_t>_NOGIL_COPY and _usable(self) and not self._sending_more \
-                    and zmq_send(self._c_handle, PyBytes_AS_STRING(data), size,
-                                 flags | ZMQ_DONTWAIT) >= 0:
-                self._sending_more = flags & ZMQ_SNDMORE
+            if size < <Py_ssize_t>_NOGIL_COPY:
+                # The fast path: one small copy and one try.
+                if zmq_msg_init_size(&msg, size) != 0:
+                    raise MemoryError("no memory for a %d-byte message" % size)
+                memcpy(zmq_msg_data(&msg), PyBytes_AS_STRING(data), size)
+                try:
+                    self._send_one(&msg, flags)
+                finally:
+                    zmq_msg_close(&msg)
                 return
-            return self.send_buffer(PyBytes_AS_STRING(data), size, flags)
+            return self._send_data(PyBytes_AS_STRING(data), size, flags)
         _get_buffer(data, &view)
         try:
-            self.send_buffer(view.buf, view.len, flags)
+            self._send_data(view.buf, view.len, flags)
         finally:
             PyBuffer_Release(&view)
 
     def recv_bytes(self, int flags=0):
         """Receive one message part as bytes (binary-safe).  With
         ``pyczmq.zmq.DONTWAIT`` raises Again when nothing is waiting."""
-        cdef zmq_msg_t msg
         if flags & ~ZMQ_DONTWAIT:
             raise ValueError("recv flags must be 0 or DONTWAIT, not %d" % flags)
-        if _usable(self):
-            # The fast path: a part is waiting.
-            zmq_msg_init(&msg)
-            if zmq_msg_recv(&msg, self._c_handle, ZMQ_DONTWAIT) >= 0:
-                try:
-                    return _bytes_of(&msg)
-                finally:
-                    zmq_msg_close(&msg)
-            zmq_msg_close(&msg)
         data = self.recv_bytes_c(flags)
         if data is None:
             raise Again(EAGAIN, "recv: nothing to receive")
@@ -753,48 +831,59 @@ cdef class Socket(SocketOptions):
         """Like recv(), but return None at once when nothing is waiting."""
         return self.recv_text_c(ZMQ_DONTWAIT)
 
-    def send_multipart(self, parts, int flags=0):
+    def send_multipart(self, parts, int flags=0, copy=True, track=False):
         """Send a sequence of str/bytes/buffers as one multipart message.
-        Every part is checked before the first is sent."""
-        cdef Py_ssize_t count, index, acquired = 0
-        cdef Py_buffer few[8]
-        cdef Py_buffer *views = few
+        Every part is checked before the first is sent.  ``copy=False`` and
+        ``track=True`` as for send(): then every part is sent zero-copy and
+        the Tracker tells when libzmq is done with all of them."""
+        cdef Py_ssize_t count, index, prepared = 0
+        cdef zmq_msg_t few[8]
+        cdef zmq_msg_t *msgs = few
+        cdef Py_buffer view
         cdef object part
+        cdef Tracker tracker = None
         if flags & ~_SEND_FLAGS:
             raise ValueError("send flags must be a combination of SNDMORE and DONTWAIT, not %d" % flags)
+        if track and copy:
+            raise ValueError("track=True needs copy=False (a copy is done with at once)")
         if not isinstance(parts, (list, tuple)):
             parts = list(parts)
         count = len(parts)
         if count == 0:
             raise ValueError("send_multipart needs at least one part")
         if count > 8:
-            views = <Py_buffer *>PyMem_Malloc(count * sizeof(Py_buffer))
-            if views == NULL:
+            msgs = <zmq_msg_t *>PyMem_Malloc(count * sizeof(zmq_msg_t))
+            if msgs == NULL:
                 raise MemoryError()
+        if track:
+            tracker = Tracker.__new__(Tracker)
+        # Reserved from the first copy to the last part: big copies release
+        # the GIL, and nothing else may send in the middle of the message.
+        self._reserve()
         try:
             for index in range(count):
                 part = parts[index]
-                if PyBytes_CheckExact(part):
-                    PyBuffer_FillInfo(&views[index], part, PyBytes_AS_STRING(part),
-                                      PyBytes_GET_SIZE(part), 1, PyBUF_SIMPLE)
+                if not copy:
+                    _zero_copy_part(&msgs[index], part, tracker)
+                elif PyBytes_CheckExact(part):
+                    self._fill_part(&msgs[index], PyBytes_AS_STRING(part), PyBytes_GET_SIZE(part))
                 else:
-                    _get_buffer(part, &views[index])
-                acquired += 1
-            # Only C runs from here on, but for the waits: no other Python code
-            # can reach the socket in the middle of the message.
-            self._check()
-            self._busy = True
-            try:
-                for index in range(count - 1):
-                    self._send_data(views[index].buf, views[index].len, flags | ZMQ_SNDMORE)
-                self._send_data(views[count - 1].buf, views[count - 1].len, flags)
-            finally:
-                self._busy = False
+                    _get_buffer(part, &view)
+                    try:
+                        self._fill_part(&msgs[index], view.buf, view.len)
+                    finally:
+                        PyBuffer_Release(&view)
+                prepared += 1
+            for index in range(count - 1):
+                self._send_part(&msgs[index], flags | ZMQ_SNDMORE)
+            self._send_part(&msgs[count - 1], flags)
         finally:
-            for index in range(acquired):
-                PyBuffer_Release(&views[index])
-            if views != few:
-                PyMem_Free(views)
+            self._release()
+            for index in range(prepared):
+                zmq_msg_close(&msgs[index])
+            if msgs != few:
+                PyMem_Free(msgs)
+        return tracker
 
     def recv_multipart(self, int flags=0):
         """Receive all parts of the next message as a list of bytes.  With
@@ -803,10 +892,9 @@ cdef class Socket(SocketOptions):
         cdef bint more = False      # True while the rest of a message waits
         if flags & ~ZMQ_DONTWAIT:
             raise ValueError("recv flags must be 0 or DONTWAIT, not %d" % flags)
-        self._check()
+        self._reserve()             # allocations below may run other Python code
         parts = []
         zmq_msg_init(&msg)
-        self._busy = True           # allocations below may run other Python code
         try:
             if not self._recv_part(&msg, flags, True):
                 raise Again(EAGAIN, "recv: nothing to receive")
@@ -820,7 +908,7 @@ cdef class Socket(SocketOptions):
             self._drop_rest(&msg, more)
             raise
         finally:
-            self._busy = False
+            self._release()
             zmq_msg_close(&msg)
 
     cdef void _drop_rest(self, zmq_msg_t *part, bint more) noexcept:
@@ -833,88 +921,42 @@ cdef class Socket(SocketOptions):
 
     # -- frames and messages -----------------------------------------------------
     #
-    # Frames and messages travel through _send_part/_recv_part like bytes: a
-    # received part is moved into a new zframe, and a frame's data is moved
-    # (or, for REUSE and memoryviews, shared or copied) into the part sent.
+    # Frames and messages travel through the same parts as bytes: Frame and
+    # Message hand their data over (Frame._lend/_sent/_unlend,
+    # Message._detach/_take_part/...) and take received parts in
+    # (_frame_from_part, Message._append_part); this file moves only zmq_msg_ts.
 
     cdef int send_frame_c(self, Frame frame, int flags) except -1:
+        """Send a Frame (flags: Frame.MORE | REUSE | DONTWAIT)."""
         cdef zmq_msg_t msg
-        cdef zframe_t *taken
         cdef bint reuse = flags & ZFRAME_REUSE
-        cdef bint was_private
-        cdef FrameData how
         cdef int zflags = (ZMQ_SNDMORE if flags & ZFRAME_MORE else 0) | \
                           (ZMQ_DONTWAIT if flags & ZFRAME_DONTWAIT else 0)
         if flags & ~_FRAME_FLAGS:
             raise ValueError("frame flags must be a combination of Frame.MORE, Frame.REUSE "
                              "and Frame.DONTWAIT, not %d" % flags)
-        self._check()
-        if reuse:
-            frame._check()
-        else:
-            frame._check_owned("send")
+        if not _usable(self):
+            return self._raise_unusable()
         zmq_msg_init(&msg)
-        if not reuse and not frame._exports and not self._sending_more:
-            # The fast path: the data moves out of the frame and there is room.
-            _msg_from_zframe(frame._c_frame, &msg, DATA_TAKE)
-            if zmq_msg_send(&msg, self._c_handle, zflags | ZMQ_DONTWAIT) >= 0:
-                zmq_msg_close(&msg)
-                _free_zframe(&frame._c_frame)
-                frame._state = FRAME_SENT
-                self._sending_more = zflags & ZMQ_SNDMORE
-                return 0
-            _zframe_give_back(frame._c_frame, &msg)
-            zmq_msg_close(&msg)
-            zmq_msg_init(&msg)
-        if reuse or frame._exports:
-            # The frame stays: send libzmq's shared copy of its data, or a real
-            # copy if writable memoryviews point into it.
-            how = DATA_COPY if frame._exports and frame._private else DATA_SHARE
-            was_private = frame._private
-            try:
-                _msg_from_zframe(frame._c_frame, &msg, how)
-                if how == DATA_SHARE:
-                    # Shared from now on: a view taken while the send waits
-                    # (GIL released) must be read-only too.
-                    frame._private = False
-                self._send_part(&msg, zflags)
-            except BaseException:
-                frame._private = was_private
-                raise
-            finally:
-                zmq_msg_close(&msg)
-            if not reuse:
-                frame._c_pinned = frame._c_frame    # for its memoryviews
-                frame._c_frame = NULL
-                frame._state = FRAME_SENT
-            return 0
-        # The data leaves the frame, and the frame is out of reach while the
-        # send may wait; on failure both are put back.
-        taken = frame._c_frame
-        _msg_from_zframe(taken, &msg, DATA_TAKE)
-        frame._c_frame = NULL
-        frame._state = FRAME_SENDING
+        frame._lend(&msg, reuse)
         try:
-            self._send_part(&msg, zflags)
+            self._send_one(&msg, zflags)
         except BaseException:
-            _zframe_give_back(taken, &msg)
+            frame._unlend(&msg)
             zmq_msg_close(&msg)
-            frame._c_frame = taken
-            frame._state = FRAME_OWNED
             raise
         zmq_msg_close(&msg)
-        _free_zframe(&taken)
-        frame._state = FRAME_SENT
+        frame._sent(reuse)
         return 0
 
     cdef Frame recv_frame_c(self, int flags):
+        """Receive one part as a Frame; None if `flags` has ZMQ_DONTWAIT and nothing waits."""
         cdef zmq_msg_t msg
-        self._check()
         zmq_msg_init(&msg)
         try:
-            if not self._recv_part(&msg, flags & ZMQ_DONTWAIT, True):
+            if not self._recv_one(&msg, flags):
                 return None
-            return _owned_frame(_zframe_from_msg(&msg), False)
+            return _frame_from_part(&msg)
         finally:
             zmq_msg_close(&msg)
 
@@ -932,78 +974,61 @@ cdef class Socket(SocketOptions):
         return self.recv_frame_c(ZMQ_DONTWAIT)
 
     cdef int send_message_c(self, Message message) except -1:
+        """Send all frames of a Message; on success it is consumed."""
         cdef zmsg_t *msg
         cdef zframe_t *frame
         cdef zmq_msg_t part
-        cdef FrameData how
-        cdef Frame view
-        self._check()
+        cdef bint taken
         message._check()
-        # Detached while sending, so that nothing else can change it meanwhile,
-        # and the socket busy, so that nothing else sends mid-message.
-        msg = message._c_msg
-        message._c_msg = NULL
-        message._gone_reason = "being sent"
-        message._generation += 1
-        self._busy = True
+        # The socket reserved and the message detached while sending: nothing
+        # else can send mid-message or change the message meanwhile.
+        self._reserve()
+        msg = message._detach()
         try:
             while zmsg_size(msg) > 0:
-                frame = zmsg_pop(msg)
-                view = message._borrowed.get(<size_t>frame) if message._borrowed else None
-                # A message's frames have read-only views: libzmq may share them.
-                how = DATA_SHARE if view is not None and view._exports else DATA_TAKE
                 zmq_msg_init(&part)
+                frame = message._take_part(msg, &part, &taken)
                 try:
-                    _msg_from_zframe(frame, &part, how)
                     self._send_part(&part, ZMQ_SNDMORE if zmsg_size(msg) > 0 else 0)
                 except BaseException:
-                    if how == DATA_TAKE:
-                        _zframe_give_back(frame, &part)
+                    message._untake_part(msg, frame, &part, taken)
                     zmq_msg_close(&part)
-                    zmsg_prepend(msg, &frame)
                     raise
                 zmq_msg_close(&part)
-                # Its view keeps the zframe while memoryviews (maybe taken
-                # while we waited) point into it.
-                message._discard(frame)
+                message._part_sent(frame)
         except BaseException:
-            message._c_msg = msg
-            message._gone_reason = None
+            message._reattach(msg)
             raise
         finally:
-            self._busy = False
-        zmsg_destroy(&msg)
-        message._gone_reason = "sent; a sent message can not be used again"
+            self._release()
+        message._mark_sent(msg)
         return 0
 
     cdef Message recv_message_c(self, int flags):
+        """Receive all parts of the next message as a Message; None if `flags`
+        has ZMQ_DONTWAIT and nothing waits."""
         cdef zmq_msg_t part
-        cdef zmsg_t *msg = NULL
-        cdef zframe_t *frame
+        cdef Message result = None
         cdef bint more = False      # True while the rest of a message waits
-        self._check()
+        self._reserve()
         zmq_msg_init(&part)
-        self._busy = True
         try:
-            if not self._recv_part(&part, flags & ZMQ_DONTWAIT, True):
+            if not self._recv_part(&part, flags, True):
                 return None
-            msg = zmsg_new()
+            result = _owned_message(zmsg_new())
             while True:
                 more = zmq_msg_more(&part)
-                frame = _zframe_from_msg(&part)
-                zmsg_append(msg, &frame)
+                result._append_part(&part)
                 if not more:
                     break
                 self._recv_part(&part, 0, False)
         except BaseException:
             self._drop_rest(&part, more)
-            if msg != NULL:
-                zmsg_destroy(&msg)
             raise
         finally:
-            self._busy = False
+            self._release()
             zmq_msg_close(&part)
-        return _owned_message(msg)
+        return result
 
     def send_msg(self, Message msg not None):
         """Send a Message; on success it is consumed (its object can not be used again)."""
