@@ -130,13 +130,23 @@ def extensions():
 
 setup(
     packages=["pyczmq", "pyczmq.includes", "pyczmq.types", "pyczmq.perf"],
+    # Every .pxd installed here compiles when a downstream extension cimports
+    # it (tests/test_cython_api.py builds one that cimports each).  The types'
+    # declarations, types/<type>.decl.pxi, are fragments of _core.pxd, not
+    # modules.  includes/monitor.pxd, thread_settings.pxd and zframe_access.pxd
+    # (over include/*.h) serve only pyczmq's own build: MANIFEST.in puts them in
+    # the sdist, not in the installed package.
     package_data={
         "pyczmq": ["*.pxd", "*.pyx", "*.pyi", "py.typed"],
         "pyczmq.includes": ["*.pxd"],
-        "pyczmq.types": ["*.pxd", "*.pxi"],
+        "pyczmq.types": ["*.pxi"],
         "pyczmq.perf": ["*.c"],
     },
-    exclude_package_data={"pyczmq": ["*.c"]},        # Cython's generated C
+    exclude_package_data={
+        "pyczmq": ["*.c"],                          # Cython's generated C
+        "pyczmq.includes": ["monitor.pxd", "thread_settings.pxd", "zerocopy.pxd",
+                            "zframe_access.pxd"],
+    },
     ext_modules=extensions(),
     zip_safe=False,
 )

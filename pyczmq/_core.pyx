@@ -1,7 +1,7 @@
 # The extension types of pyczmq in one compilation unit, so calls between
 # them are direct C calls.  Each type lives in its own file under types/:
-# the declarations (fields and cdef methods, the Cython API) in types/*.pxd,
-# the implementation in types/*.pxi.
+# the declarations (fields and cdef methods) in types/<type>.decl.pxi, fragments
+# of _core.pxd, the implementation in types/<type>.pxi.
 """pyczmq's extension types: Context, Socket, Frame, Message, Loop, Poller, Cert,
 CertStore, Auth, Beacon and the errors."""
 

@@ -47,12 +47,17 @@ def test_versions():
 
 
 def test_the_pxd_files_ship_next_to_the_modules():
+    # The Cython API and the fragments _core.pxd includes; that each shipped
+    # .pxd compiles in a downstream build is tests/test_cython_api.py's.
     package = pathlib.Path(pyczmq.__file__).parent
-    for relative in ["__init__.pxd", "_core.pxd", "includes/czmq.pxd", "includes/libzmq.pxd",
-                     "types/socket.pxd", "types/frame.pxd", "types/message.pxd", "types/context.pxd",
-                     "types/cert.pxd", "types/certstore.pxd", "types/actor.pxd", "types/auth.pxd",
-                     "types/beacon.pxd"]:
+    for relative in ["__init__.pxd", "_core.pxd", "includes/__init__.pxd", "includes/czmq.pxd",
+                     "includes/libzmq.pxd", "types/socket.decl.pxi", "types/frame.decl.pxi",
+                     "types/message.decl.pxi", "types/context.decl.pxi", "types/cert.decl.pxi",
+                     "types/certstore.decl.pxi", "types/actor.decl.pxi", "types/auth.decl.pxi",
+                     "types/beacon.decl.pxi"]:
         assert (package / relative).is_file(), relative
+    # The types' declarations are fragments, not modules a user could cimport.
+    assert not list((package / "types").glob("*.pxd"))
     assert str(package.parent) in pyczmq.get_include()
 
 

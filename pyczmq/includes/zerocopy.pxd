@@ -1,5 +1,6 @@
 # include/pyczmq_zerocopy.h: the records of zero-copy sends, freed by libzmq
 # from any thread and released by pyczmq's releaser thread with the GIL.
+# Used only inside pyczmq's own implementation: not part of the Cython API.
 
 cdef extern from "pyczmq_zerocopy.h" nogil:
     ctypedef struct pyczmq_zc_t:

@@ -65,9 +65,10 @@ def build_cython_example():
         return None, "examples/cython_throughput is not here (run from a source checkout)"
     import pyczmq
     package = pathlib.Path(pyczmq.__file__).parent
-    # Every declaration the example cimports, through pyczmq/__init__.pxd.
+    # Every declaration the example cimports, through pyczmq/__init__.pxd
+    # (the types' declarations are the fragments types/*.decl.pxi).
     key = _digest(EXAMPLE / "cython_throughput.pyx", EXAMPLE / "setup.py",
-                  *sorted(package.rglob("*.pxd")))
+                  *sorted(package.rglob("*.pxd")), *sorted(package.rglob("*.decl.pxi")))
     target = cache_dir() / ("cython-" + key)
     if list(target.glob("cython_throughput*.so")):
         return target, None
