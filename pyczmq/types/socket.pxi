@@ -99,6 +99,46 @@ cdef inline bint _usable(Socket sock) noexcept:
             and not sock.ctx._destroyed)
 
 
+# The one fast path of every send and receive (see "one part" in Socket):
+# inline functions of the socket, so that the fast path is one C call into
+# libzmq.
+
+cdef inline int _try_send(Socket self, zmq_msg_t *msg, const void *data, size_t size,
+                          int flags) noexcept:
+    """Send one part now if there is room (flags: ZMQ_SNDMORE): `msg`, or
+    with `msg` NULL a copy of `size` bytes at `data`.  1 sent (`msg` is
+    left empty), 0 no room, -1 failed (zmq_errno(); a receive-only
+    socket, an actor's pipe, fails with ENOTSUP).  Raise the failure with
+    _raise_send()."""
+    cdef int err, rc
+    if self._receive_only:
+        return -1
+    while True:
+        if msg != NULL:
+            rc = zmq_msg_send(msg, self._c_handle, (flags & ZMQ_SNDMORE) | ZMQ_DONTWAIT)
+        else:
+            rc = zmq_send(self._c_handle, data, size, (flags & ZMQ_SNDMORE) | ZMQ_DONTWAIT)
+        if rc >= 0:
+            self._sending_more = flags & ZMQ_SNDMORE
+            return 1
+        err = zmq_errno()
+        if err == EAGAIN:
+            return 0
+        if err != EINTR:
+            return -1
+
+cdef inline int _try_recv(Socket self, zmq_msg_t *msg) noexcept:
+    """Receive one part into the initialised `msg` if one is waiting: 1,
+    else 0; -1 failed (zmq_errno())."""
+    cdef int err
+    while zmq_msg_recv(msg, self._c_handle, ZMQ_DONTWAIT) < 0:
+        err = zmq_errno()
+        if err == EAGAIN:
+            return 0
+        if err != EINTR:
+            return -1
+    return 1
+
 # Parts at least this big are copied with the GIL released (when the copy's
 # source and destination can not change meanwhile).
 cdef size_t _NOGIL_COPY = 65536
@@ -605,84 +645,102 @@ cdef class Socket(SocketOptions):
     # it never waits, and if the only peer went away mid-message libzmq drops
     # the remaining parts (EAGAIN here) -- polling for room then would hang.
 
-    cdef int _try_send(self, zmq_msg_t *msg, int flags) except -1:
-        """Send `msg` as one part now if there is room (flags: ZMQ_SNDMORE):
-        1 sent (`msg` is left empty), 0 no room.  Raises on other errors and
-        on a receive-only socket (an actor's pipe)."""
-        cdef int err
+    cdef int _raise_send(self) except -1:
+        """Raise why _try_send() failed."""
         if self._receive_only:
             return self._refuse_send()
-        while zmq_msg_send(msg, self._c_handle, (flags & ZMQ_SNDMORE) | ZMQ_DONTWAIT) < 0:
-            err = zmq_errno()
-            if err == EAGAIN:
-                return 0
-            if err != EINTR:
-                return _raise_zmq(err, "send")
-        self._sending_more = flags & ZMQ_SNDMORE
-        return 1
-
-    cdef inline int _try_recv(self, zmq_msg_t *msg) except -1:
-        """Receive one part into the initialised `msg` if one is waiting: 1, else 0."""
-        cdef int err
-        while zmq_msg_recv(msg, self._c_handle, ZMQ_DONTWAIT) < 0:
-            err = zmq_errno()
-            if err == EAGAIN:
-                return 0
-            if err != EINTR:
-                return _raise_zmq(err, "recv")
-        return 1
+        return _raise_zmq(zmq_errno(), "send")
 
     cdef int _send_part(self, zmq_msg_t *msg, int flags) except -1:
         """Send `msg` as one part on the reserved socket (flags: ZMQ_SNDMORE |
         ZMQ_DONTWAIT), waiting for room if it is a first part.  The caller
         keeps `msg` (empty after a send) and closes it."""
+        cdef int rc = _try_send(self, msg, NULL, 0, flags)
+        if rc > 0:
+            return 0
+        if rc < 0:
+            return self._raise_send()
+        return self._send_when_room(msg, flags)
+
+    cdef int _send_when_room(self, zmq_msg_t *msg, int flags) except -1:
+        """_send_part() after a try found no room: a first part waits for room
+        (up to sndtimeo) and is sent; a later part was dropped by libzmq, as
+        its blocking send would (the only peer went away mid-message)."""
+        cdef int rc
         cdef bint first = not self._sending_more
-        while not self._try_send(msg, flags):
+        while True:
             if not first:
                 self._sending_more = flags & ZMQ_SNDMORE
-                return 0                # dropped by libzmq, as its blocking send would
+                return 0
             if flags & ZMQ_DONTWAIT:
                 raise Again(EAGAIN, "send: no room to send")
             if not self._wait(ZMQ_POLLOUT, True):
                 raise Again(EAGAIN, "send: sndtimeo expired")
-        return 0
+            rc = _try_send(self, msg, NULL, 0, flags)
+            if rc > 0:
+                return 0
+            if rc < 0:
+                return self._raise_send()
 
     cdef int _recv_part(self, zmq_msg_t *msg, int flags, bint interruptible) except -1:
         """Receive one part on the reserved socket into the initialised `msg`
         (the caller closes it).  Returns 0 instead of waiting when `flags` has
         ZMQ_DONTWAIT."""
-        while not self._try_recv(msg):
-            if flags & ZMQ_DONTWAIT:
-                return 0
+        cdef int rc = _try_recv(self, msg)
+        if rc > 0:
+            return 1
+        if rc < 0:
+            return _raise_zmq(zmq_errno(), "recv")
+        if flags & ZMQ_DONTWAIT:
+            return 0
+        return self._recv_when_ready(msg, interruptible)
+
+    cdef int _recv_when_ready(self, zmq_msg_t *msg, bint interruptible) except -1:
+        """_recv_part() after a try found nothing: wait (up to rcvtimeo) and receive."""
+        cdef int rc
+        while True:
             if not self._wait(ZMQ_POLLIN, interruptible):
                 raise Again(EAGAIN, "recv: rcvtimeo expired")
-        return 1
+            rc = _try_recv(self, msg)
+            if rc > 0:
+                return 1
+            if rc < 0:
+                return _raise_zmq(zmq_errno(), "recv")
 
     cdef int _send_one(self, zmq_msg_t *msg, int flags) except -1:
         """Send `msg` as one part: at once if there is room, else reserved
-        while it waits.  The caller closes `msg`."""
+        while it waits.  `msg` is empty after a send; the caller closes it
+        after a failure."""
+        cdef int rc
         if not _usable(self):
             return self._raise_unusable()
-        if self._try_send(msg, flags):
+        rc = _try_send(self, msg, NULL, 0, flags)
+        if rc > 0:
             return 0
+        if rc < 0:
+            return self._raise_send()
         self._reserve()
         try:
-            return self._send_part(msg, flags)
+            return self._send_when_room(msg, flags)
         finally:
             self._release()
 
     cdef int _recv_one(self, zmq_msg_t *msg, int flags) except -1:
         """Receive one part into `msg`: at once if one waits, else reserved
         while it waits; 0 under ZMQ_DONTWAIT when nothing waits."""
+        cdef int rc
         if not _usable(self):
             return self._raise_unusable()
-        if self._try_recv(msg):
+        rc = _try_recv(self, msg)
+        if rc > 0:
             return 1
+        if rc < 0:
+            return _raise_zmq(zmq_errno(), "recv")
         if flags & ZMQ_DONTWAIT:
             return 0
         self._reserve()
         try:
-            return self._recv_part(msg, flags, True)
+            return self._recv_when_ready(msg, True)
         finally:
             self._release()
 
@@ -695,26 +753,40 @@ cdef class Socket(SocketOptions):
         _copy(zmq_msg_data(msg), data, size)
         return 0
 
+    cdef int _send_copy(self, const void *data, size_t size, int flags) except -1:
+        """Send a copy of `size` bytes at `data` as one part on the reserved
+        socket (flags: ZMQ_SNDMORE | ZMQ_DONTWAIT); `data` must not change
+        until it returns."""
+        cdef zmq_msg_t msg
+        cdef int rc
+        if size < _NOGIL_COPY:
+            rc = _try_send(self, NULL, data, size, flags)
+            if rc > 0:
+                return 0
+            if rc < 0:
+                return self._raise_send()
+        self._fill_part(&msg, data, size)       # (big: the GIL is released)
+        try:
+            if size < _NOGIL_COPY:
+                self._send_when_room(&msg, flags)
+            else:
+                self._send_part(&msg, flags)
+        finally:
+            zmq_msg_close(&msg)
+        return 0
+
     cdef int _send_data(self, const void *data, size_t size, int flags) except -1:
         """Send a copy of `size` bytes at `data` as one part (flags:
         ZMQ_SNDMORE | ZMQ_DONTWAIT); `data` must not change until it returns."""
-        cdef zmq_msg_t msg
-        cdef bint reserved = size >= _NOGIL_COPY    # the copy releases the GIL
-        if reserved:
-            self._reserve()
+        if not _usable(self):
+            return self._raise_unusable()
+        if size < _NOGIL_COPY and _try_send(self, NULL, data, size, flags) > 0:
+            return 0                    # the fast path
+        self._reserve()
         try:
-            self._fill_part(&msg, data, size)
-            try:
-                if reserved:
-                    self._send_part(&msg, flags)
-                else:
-                    self._send_one(&msg, flags)
-            finally:
-                zmq_msg_close(&msg)
+            return self._send_copy(data, size, flags)
         finally:
-            if reserved:
-                self._release()
-        return 0
+            self._release()
 
     # -- Cython API: parts as C data -------------------------------------------------
 
@@ -784,33 +856,16 @@ cdef class Socket(SocketOptions):
         ``copy=False`` libzmq sends the buffer itself (kept alive until libzmq
         is done with it; it must not change meanwhile); ``track=True`` (with
         ``copy=False``) returns a Tracker that tells when that is."""
-        cdef zmq_msg_t msg
         cdef Py_ssize_t size
-        cdef Py_buffer view
-        if flags & ~_SEND_FLAGS:
-            raise ValueError("send flags must be a combination of SNDMORE and DONTWAIT, not %d" % flags)
-        if not copy:
-            return _send_zero_copy(self, data, flags, track)
-        if track:
-            raise ValueError("track=True needs copy=False (a copy is done with at once)")
-        if PyBytes_CheckExact(data):
+        # The fast path (small bytes, room to send): one C call into libzmq.
+        # Everything else is _send_object(), out of line: fewer temporaries here.
+        if PyBytes_CheckExact(data) and copy is True and track is False \
+                and not flags & ~_SEND_FLAGS and _usable(self):
             size = PyBytes_GET_SIZE(data)
-            if size < <Py_ssize_t>_NOGIL_COPY:
-                # The fast path: one small copy and one try.
-                if zmq_msg_init_size(&msg, size) != 0:
-                    raise MemoryError("no memory for a %d-byte message" % size)
-                memcpy(zmq_msg_data(&msg), PyBytes_AS_STRING(data), size)
-                try:
-                    self._send_one(&msg, flags)
-                finally:
-                    zmq_msg_close(&msg)
-                return
-            return self._send_data(PyBytes_AS_STRING(data), size, flags)
-        _get_buffer(data, &view)
-        try:
-            self._send_data(view.buf, view.len, flags)
-        finally:
-            PyBuffer_Release(&view)
+            if size < <Py_ssize_t>_NOGIL_COPY \
+                    and _try_send(self, NULL, PyBytes_AS_STRING(data), size, flags) > 0:
+                return None
+        return _send_object(self, data, flags, copy, track)
 
     def recv_bytes(self, int flags=0):
         """Receive one message part as bytes (binary-safe).  With
@@ -831,15 +886,15 @@ cdef class Socket(SocketOptions):
         """Like recv(), but return None at once when nothing is waiting."""
         return self.recv_text_c(ZMQ_DONTWAIT)
 
-    def send_multipart(self, parts, int flags=0, copy=True, track=False):
+    def send_multipart(self, parts, int flags=0, bint copy=True, bint track=False):
         """Send a sequence of str/bytes/buffers as one multipart message.
         Every part is checked before the first is sent.  ``copy=False`` and
         ``track=True`` as for send(): then every part is sent zero-copy and
         the Tracker tells when libzmq is done with all of them."""
         cdef Py_ssize_t count, index, prepared = 0
-        cdef zmq_msg_t few[8]
-        cdef zmq_msg_t *msgs = few
-        cdef Py_buffer view
+        cdef Py_buffer few[8]
+        cdef Py_buffer *views = few
+        cdef zmq_msg_t *msgs = NULL
         cdef object part
         cdef Tracker tracker = None
         if flags & ~_SEND_FLAGS:
@@ -851,39 +906,35 @@ cdef class Socket(SocketOptions):
         count = len(parts)
         if count == 0:
             raise ValueError("send_multipart needs at least one part")
+        if not copy:
+            return _send_multipart_zero_copy(self, parts, count, flags, track)
         if count > 8:
-            msgs = <zmq_msg_t *>PyMem_Malloc(count * sizeof(zmq_msg_t))
-            if msgs == NULL:
+            views = <Py_buffer *>PyMem_Malloc(count * sizeof(Py_buffer))
+            if views == NULL:
                 raise MemoryError()
-        if track:
-            tracker = Tracker.__new__(Tracker)
-        # Reserved from the first copy to the last part: big copies release
-        # the GIL, and nothing else may send in the middle of the message.
-        self._reserve()
         try:
             for index in range(count):
                 part = parts[index]
-                if not copy:
-                    _zero_copy_part(&msgs[index], part, tracker)
-                elif PyBytes_CheckExact(part):
-                    self._fill_part(&msgs[index], PyBytes_AS_STRING(part), PyBytes_GET_SIZE(part))
+                if PyBytes_CheckExact(part):
+                    PyBuffer_FillInfo(&views[index], part, PyBytes_AS_STRING(part),
+                                      PyBytes_GET_SIZE(part), 1, PyBUF_SIMPLE)
                 else:
-                    _get_buffer(part, &view)
-                    try:
-                        self._fill_part(&msgs[index], view.buf, view.len)
-                    finally:
-                        PyBuffer_Release(&view)
+                    _get_buffer(part, &views[index])
                 prepared += 1
-            for index in range(count - 1):
-                self._send_part(&msgs[index], flags | ZMQ_SNDMORE)
-            self._send_part(&msgs[count - 1], flags)
+            # Reserved from the first part to the last: big copies release the
+            # GIL, and nothing else may send in the middle of the message.
+            self._reserve()
+            try:
+                for index in range(count - 1):
+                    self._send_copy(views[index].buf, views[index].len, flags | ZMQ_SNDMORE)
+                self._send_copy(views[count - 1].buf, views[count - 1].len, flags)
+            finally:
+                self._release()
         finally:
-            self._release()
             for index in range(prepared):
-                zmq_msg_close(&msgs[index])
-            if msgs != few:
-                PyMem_Free(msgs)
-        return tracker
+                PyBuffer_Release(&views[index])
+            if views != few:
+                PyMem_Free(views)
 
     def recv_multipart(self, int flags=0):
         """Receive all parts of the next message as a list of bytes.  With
@@ -939,6 +990,9 @@ cdef class Socket(SocketOptions):
             return self._raise_unusable()
         zmq_msg_init(&msg)
         frame._lend(&msg, reuse)
+        if _try_send(self, &msg, NULL, 0, zflags) > 0:       # the fast path
+            frame._sent(reuse)
+            return 0
         try:
             self._send_one(&msg, zflags)
         except BaseException:
@@ -1054,6 +1108,26 @@ cdef class Socket(SocketOptions):
         if option is not None and not option.readable:
             raise AttributeError("socket option %r can only be set" % name)
         raise AttributeError("'pyczmq.Socket' object has no attribute %r" % name)
+
+
+cdef object _send_object(Socket sock, object data, int flags, object copy, object track):
+    """Socket.send() but for its fast path."""
+    cdef Py_buffer view
+    if flags & ~_SEND_FLAGS:
+        raise ValueError("send flags must be a combination of SNDMORE and DONTWAIT, not %d" % flags)
+    if not copy:
+        return _send_zero_copy(sock, data, flags, track)
+    if track:
+        raise ValueError("track=True needs copy=False (a copy is done with at once)")
+    if PyBytes_CheckExact(data):
+        sock._send_data(PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data), flags)
+        return None
+    _get_buffer(data, &view)
+    try:
+        sock._send_data(view.buf, view.len, flags)
+    finally:
+        PyBuffer_Release(&view)
+    return None
 
 
 cdef Context _the_default_context = None

@@ -111,6 +111,36 @@ cdef object _send_zero_copy(Socket sock, object data, int flags, bint track):
     return tracker
 
 
+cdef object _send_multipart_zero_copy(Socket sock, object parts, Py_ssize_t count,
+                                      int flags, bint track):
+    """Socket.send_multipart(parts, flags, copy=False, track=track)."""
+    cdef Py_ssize_t index, prepared = 0
+    cdef zmq_msg_t few[8]
+    cdef zmq_msg_t *msgs = few
+    cdef Tracker tracker = Tracker.__new__(Tracker) if track else None
+    if count > 8:
+        msgs = <zmq_msg_t *>PyMem_Malloc(count * sizeof(zmq_msg_t))
+        if msgs == NULL:
+            raise MemoryError()
+    try:
+        for index in range(count):
+            _zero_copy_part(&msgs[index], parts[index], tracker)
+            prepared += 1
+        sock._reserve()
+        try:
+            for index in range(count - 1):
+                sock._send_part(&msgs[index], flags | ZMQ_SNDMORE)
+            sock._send_part(&msgs[count - 1], flags)
+        finally:
+            sock._release()
+    finally:
+        for index in range(prepared):
+            zmq_msg_close(&msgs[index])     # (unsent: libzmq lets go of the buffer)
+        if msgs != few:
+            PyMem_Free(msgs)
+    return tracker
+
+
 def zero_copy_in_flight():
     """How many zero-copy buffers libzmq still holds (for debugging and tests)."""
     _release_records()
