@@ -8,7 +8,7 @@ CertStore, Auth, Beacon and the errors."""
 from cpython.buffer cimport (PyBUF_ANY_CONTIGUOUS, PyBUF_SIMPLE, PyBUF_WRITABLE, PyBuffer_FillInfo,
                              PyBuffer_Release, PyObject_CheckBuffer, PyObject_GetBuffer)
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
-from cpython.exc cimport PyErr_CheckSignals
+from cpython.exc cimport PyErr_CheckSignals, PyErr_WriteUnraisable
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.pythread cimport (WAIT_LOCK, PyThread_acquire_lock, PyThread_allocate_lock,
                                PyThread_free_lock, PyThread_get_thread_ident,
@@ -45,6 +45,7 @@ cdef extern from "Python.h":
 
 include "types/errors.pxi"
 include "types/process.pxi"
+include "types/counters.pxi"
 include "types/context.pxi"
 include "types/options.pxi"
 include "types/socket_options.pxi"
