@@ -141,12 +141,13 @@ static void *pyczmq_monitor_thread (void *arg)
     }
     zmq_close (self->reader);
     zmq_close (self->publisher);
+    /* Before the done byte: who waits for it sees the count already down. */
+    __atomic_sub_fetch (&pyczmq_monitors_live, 1, __ATOMIC_SEQ_CST);
     if (write (self->done_fd, &done, 1) < 0) {
         /* nobody waits */
     }
     close (self->done_fd);
     free (self);
-    __atomic_sub_fetch (&pyczmq_monitors_live, 1, __ATOMIC_SEQ_CST);
     return NULL;
 }
 

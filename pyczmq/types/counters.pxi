@@ -110,8 +110,11 @@ def live_objects():
 #
 # From __del__ (tp_finalize), where the object may still be referenced (a
 # recorded warning keeps `source`, PEP 442 allows it), never from
-# __dealloc__.  Silent once the interpreter exits: the atexit hook closes
-# what is open, and later finalizers must print nothing.
+# __dealloc__.  The socket is still closed by __dealloc__, when the last
+# reference goes.  Under -W error the warning is an exception, which these
+# noexcept functions report as unraisable (sys.unraisablehook: pytest fails
+# the test).  Silent once the interpreter exits: the atexit hook closes what
+# is open, and later finalizers must print nothing.
 
 cdef inline bint _may_warn() noexcept:
     return not _exiting and _warnings is not None
@@ -120,14 +123,9 @@ cdef inline bint _may_warn() noexcept:
 cdef void _warn_unclosed_socket(Socket sock) noexcept:
     if sock._c_handle == NULL or sock._pid != _process_pid or not _may_warn():
         return
-    try:
-        if isinstance(sock, ActorPipe):     # its actor closes it
-            return
-        _warnings.warn("unclosed %r" % (sock,), ResourceWarning, stacklevel=2, source=sock)
-    except BaseException:
-        # Under -W error the warning is an exception: report it as the
-        # finalizer's (pytest's unraisable hook shows it).
-        _unraisable(sock)
+    if isinstance(sock, ActorPipe):         # its actor closes it
+        return
+    _warnings.warn("unclosed %r" % (sock,), ResourceWarning, stacklevel=2, source=sock)
 
 
 cdef void _warn_unclosed_context(Context ctx) noexcept:
@@ -136,16 +134,9 @@ cdef void _warn_unclosed_context(Context ctx) noexcept:
     own = ctx._c_ctx != NULL and ctx._pid == _process_pid
     if not own and ctx._live_sockets <= 0:
         return
-    try:
-        _warnings.warn("unclosed <pyczmq.Context %s%d open sockets at %#x>"
-                       % ("own libzmq context, " if own else "", ctx._live_sockets, id(ctx)),
-                       ResourceWarning, stacklevel=2, source=ctx)
-    except BaseException:
-        _unraisable(ctx)
-
-
-cdef void _unraisable(object obj) noexcept:
-    PyErr_WriteUnraisable(obj)
+    _warnings.warn("unclosed <pyczmq.Context %s%d open sockets at %#x>"
+                   % ("own libzmq context, " if own else "", ctx._live_sockets, id(ctx)),
+                   ResourceWarning, stacklevel=2, source=ctx)
 
 
 cdef void _live_note_exit() noexcept:
