@@ -34,6 +34,25 @@ class TestContext(pyczmq.Context):
         return sock
 
 
+_kept = []
+
+
+def kept(sock):
+    """`sock`, closed when the test ends (for sockets made by Socket(ctx, kind),
+    zsocket.new, zmq.socket, which the ctx fixture does not see): a socket
+    left to the collector while open raises a ResourceWarning (an error
+    under -W error)."""
+    _kept.append(sock)
+    return sock
+
+
+@pytest.fixture(autouse=True)
+def _close_kept_sockets():
+    yield
+    while _kept:
+        _kept.pop().close()
+
+
 @pytest.fixture
 def ctx():
     context = TestContext()

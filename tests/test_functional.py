@@ -20,28 +20,12 @@ import pyczmq.types
 from pyczmq import zctx, zframe, zmq, zmsg, zsocket, zsockopt, zstr
 from pyczmq import ClosedError, ZMQError
 
-from conftest import clean_stdout
+from conftest import clean_stdout, kept
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(pyczmq.__file__)))
 
 
 # -- helpers -------------------------------------------------------------------
-
-_kept = []
-
-
-def kept(sock):
-    """`sock`, closed when the test ends: a socket left to the collector while
-    open raises a ResourceWarning (an error under -W error)."""
-    _kept.append(sock)
-    return sock
-
-
-@pytest.fixture(autouse=True)
-def _close_kept_sockets():
-    yield
-    while _kept:
-        _kept.pop().close()
 
 
 
@@ -236,7 +220,7 @@ def test_zctx_set_iothreads_in_a_fresh_process():
     assert io_threads(ctx) == 1
     zctx.set_iothreads(ctx, 2)
     before = threads()
-    sock = kept(zsocket.new(ctx, zmq.PAIR))
+    sock = zsocket.new(ctx, zmq.PAIR)
     assert threads() - before == 3, threads() - before   # 2 I/O threads + the reaper
     for wrong in (1, 3):
         try:
@@ -269,7 +253,7 @@ def test_zctx_new_after_sockets_with_two_iothreads():
     out = run_clean(IOTHREADS_PRELUDE + """
     first = zctx.new()
     zctx.set_iothreads(first, 2)
-    sock = kept(zsocket.new(first, zmq.PAIR))
+    sock = zsocket.new(first, zmq.PAIR)
     second = zctx.new()
     zctx.destroy(second)
     zctx.destroy(first)
