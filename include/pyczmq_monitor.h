@@ -40,6 +40,26 @@ typedef struct {
     int done_fd;                /* written, then closed, when the thread ends */
 } pyczmq_monitor_t;
 
+/*  Forwarder threads running in this process (pyczmq.live_objects()'s
+    "monitors"), changed atomically: the threads end without the GIL.  A
+    forked child has none of its parent's threads: it starts at zero. */
+static int pyczmq_monitors_live = 0;
+
+static void pyczmq_monitors_after_fork (void)
+{
+    __atomic_store_n (&pyczmq_monitors_live, 0, __ATOMIC_SEQ_CST);
+}
+
+static void pyczmq_monitors_register_fork (void)
+{
+    pthread_atfork (NULL, NULL, pyczmq_monitors_after_fork);
+}
+
+static int pyczmq_monitors_running (void)
+{
+    return __atomic_load_n (&pyczmq_monitors_live, __ATOMIC_SEQ_CST);
+}
+
 /*  Receive the parts of every event waiting on the reader into the queue;
     1 once MONITOR_STOPPED has come. */
 static int pyczmq_monitor_take (pyczmq_monitor_t *self, pyczmq_event_part_t ***tail)
@@ -121,6 +141,8 @@ static void *pyczmq_monitor_thread (void *arg)
     }
     zmq_close (self->reader);
     zmq_close (self->publisher);
+    /* Before the done byte: who waits for it sees the count already down. */
+    __atomic_sub_fetch (&pyczmq_monitors_live, 1, __ATOMIC_SEQ_CST);
     if (write (self->done_fd, &done, 1) < 0) {
         /* nobody waits */
     }
@@ -135,18 +157,23 @@ static void *pyczmq_monitor_thread (void *arg)
 static int pyczmq_monitor_start (void *reader, void *publisher, int forward_stopped,
                                  int done_fd)
 {
+    static pthread_once_t fork_hook = PTHREAD_ONCE_INIT;
     pyczmq_monitor_t *self = (pyczmq_monitor_t *) malloc (sizeof *self);
     int rc;
 
     if (!self)
         return ENOMEM;
+    pthread_once (&fork_hook, pyczmq_monitors_register_fork);
     self->reader = reader;
     self->publisher = publisher;
     self->forward_stopped = forward_stopped;
     self->done_fd = done_fd;
+    __atomic_add_fetch (&pyczmq_monitors_live, 1, __ATOMIC_SEQ_CST);
     rc = pyczmq_start_detached (pyczmq_monitor_thread, self);
-    if (rc != 0)
+    if (rc != 0) {
+        __atomic_sub_fetch (&pyczmq_monitors_live, 1, __ATOMIC_SEQ_CST);
         free (self);
+    }
     return rc;
 }
 

@@ -33,6 +33,7 @@ from pyczmq._core import (
     ZMQError,
     czmq_version,
     zero_copy_in_flight,
+    live_objects,
 )
 from pyczmq._core import libzmq_version as zmq_version
 from pyczmq.zmq import (
@@ -47,7 +48,7 @@ __all__ = [
     "ZMQError", "Again", "ContextTerminated", "ClosedError",
     "PAIR", "PUB", "SUB", "REQ", "REP", "DEALER", "ROUTER", "PULL", "PUSH", "XPUB", "XSUB",
     "STREAM", "SNDMORE", "DONTWAIT", "SOCKET_OPTIONS", "SOCKET_TYPE_NAMES",
-    "czmq_version", "zmq_version", "get_include",
+    "czmq_version", "zmq_version", "get_include", "live_objects",
 ]
 
 

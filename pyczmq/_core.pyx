@@ -46,6 +46,7 @@ cdef extern from "Python.h":
 include "types/errors.pxi"
 include "types/process.pxi"
 include "types/wait.pxi"
+include "types/counters.pxi"
 include "types/context.pxi"
 include "types/options.pxi"
 include "types/socket_options.pxi"

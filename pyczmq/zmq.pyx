@@ -26,7 +26,7 @@ from libc.stdint cimport uint8_t
 from libc.string cimport memcpy
 
 from pyczmq.includes cimport libzmq as C
-from pyczmq.includes.monitor cimport pyczmq_monitor_start
+from pyczmq.includes.monitor cimport pyczmq_monitor_start, pyczmq_monitors_running
 from pyczmq._core cimport Context, Msg, Socket, encode_text, new_own_context
 
 from pyczmq._core import (SOCKET_OPTIONS, ZMQError, Again, ContextTerminated, Pollitem,
@@ -606,6 +606,11 @@ def socket_monitor(Socket sock not None, addr, int events=C.ZMQ_EVENT_ALL):
         previous.wait_done()                # libzmq stopped it: MONITOR_STOPPED went out
     _monitors[sock] = monitor
     return 0
+
+
+def _live_monitors():
+    """Monitor forwarder threads running (for pyczmq.live_objects())."""
+    return pyczmq_monitors_running()
 
 
 _EVENT = _struct.Struct("=HI")

@@ -18,11 +18,47 @@ import pyczmq
 _counter = itertools.count()
 
 
+class TestContext(pyczmq.Context):
+    """A Context that keeps the sockets made through ctx.socket() until the
+    test ends, when destroy() closes them (as pyzmq's test cases do): a
+    socket a test leaves open is closed, not collected while open (which
+    raises a ResourceWarning, an error under -W error)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kept = []
+
+    def socket(self, kind):
+        sock = super().socket(kind)
+        self.kept.append(sock)
+        return sock
+
+
+_kept = []
+
+
+def kept(sock):
+    """`sock`, closed when the test ends (for sockets made by Socket(ctx, kind),
+    zsocket.new, zmq.socket, which the ctx fixture does not see): a socket
+    left to the collector while open raises a ResourceWarning (an error
+    under -W error)."""
+    _kept.append(sock)
+    return sock
+
+
+@pytest.fixture(autouse=True)
+def _close_kept_sockets():
+    yield
+    while _kept:
+        _kept.pop().close()
+
+
 @pytest.fixture
 def ctx():
-    context = pyczmq.Context()
+    context = TestContext()
     yield context
     context.destroy()
+    context.kept.clear()
 
 
 @pytest.fixture

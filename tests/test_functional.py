@@ -20,12 +20,13 @@ import pyczmq.types
 from pyczmq import zctx, zframe, zmq, zmsg, zsocket, zsockopt, zstr
 from pyczmq import ClosedError, ZMQError
 
-from conftest import clean_stdout
+from conftest import clean_stdout, kept
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(pyczmq.__file__)))
 
 
 # -- helpers -------------------------------------------------------------------
+
 
 
 def free_tcp_port():
@@ -72,8 +73,8 @@ def run_clean(code):
 @pytest.fixture
 def pub_sub(ctx, inproc):
     """A PUB bound and a SUB subscribed to everything, joined: (pub, sub)."""
-    pub = zsocket.new(ctx, zmq.PUB)
-    sub = zsocket.new(ctx, zmq.SUB)
+    pub = kept(zsocket.new(ctx, zmq.PUB))
+    sub = kept(zsocket.new(ctx, zmq.SUB))
     zsockopt.set_subscribe(sub, "")
     assert zsocket.bind(pub, inproc) == 0
     assert zsocket.connect(sub, inproc) == 0
@@ -91,8 +92,8 @@ def test_zctx_new_and_destroy_closes_its_sockets(inproc):
     ctx = zctx.new()
     try:
         assert isinstance(ctx, pyczmq.Context)
-        a = zsocket.new(ctx, zmq.PAIR)
-        b = zsocket.new(ctx, zmq.PAIR)
+        a = kept(zsocket.new(ctx, zmq.PAIR))
+        b = kept(zsocket.new(ctx, zmq.PAIR))
         assert zsocket.bind(a, inproc) == 0
         assert zsocket.connect(b, inproc) == 0
         assert zstr.send(a, "alive") == 0
@@ -105,15 +106,15 @@ def test_zctx_new_and_destroy_closes_its_sockets(inproc):
         with pytest.raises(ClosedError):
             zsocket.bind(sock, inproc + "-again")
     with pytest.raises(ClosedError):
-        zsocket.new(ctx, zmq.PAIR)
+        kept(zsocket.new(ctx, zmq.PAIR))
 
 
 def test_zctx_destroy_leaves_other_contexts_alone(ctx, inproc):
     """Destroying one context does not touch the sockets of another."""
     other = zctx.new()
-    doomed = zsocket.new(other, zmq.PUSH)
-    pull = zsocket.new(ctx, zmq.PULL)
-    push = zsocket.new(ctx, zmq.PUSH)
+    doomed = kept(zsocket.new(other, zmq.PUSH))
+    pull = kept(zsocket.new(ctx, zmq.PULL))
+    push = kept(zsocket.new(ctx, zmq.PUSH))
     zsocket.bind(pull, inproc)
     zsocket.connect(push, inproc)
     zctx.destroy(other)
@@ -125,11 +126,11 @@ def test_zctx_destroy_leaves_other_contexts_alone(ctx, inproc):
 
 def test_zctx_defaults_apply_to_new_sockets(ctx):
     """set_linger/set_sndhwm/set_rcvhwm apply to sockets made afterwards only."""
-    before = zsocket.new(ctx, zmq.DEALER)
+    before = kept(zsocket.new(ctx, zmq.DEALER))
     zctx.set_linger(ctx, 250)
     zctx.set_sndhwm(ctx, 17)
     zctx.set_rcvhwm(ctx, 23)
-    after = zsocket.new(ctx, zmq.DEALER)
+    after = kept(zsocket.new(ctx, zmq.DEALER))
     assert (zsockopt.linger(after), zsockopt.sndhwm(after), zsockopt.rcvhwm(after)) == (250, 17, 23)
     assert (zsockopt.linger(before), zsockopt.sndhwm(before), zsockopt.rcvhwm(before)) == (0, 1000, 1000)
 
@@ -138,8 +139,8 @@ def test_zctx_hwm_limits_queued_messages(ctx, inproc):
     """The context's HWMs really bound how much a PUSH can queue to a slow PULL."""
     zctx.set_sndhwm(ctx, 5)
     zctx.set_rcvhwm(ctx, 5)
-    push = zsocket.new(ctx, zmq.PUSH)
-    pull = zsocket.new(ctx, zmq.PULL)
+    push = kept(zsocket.new(ctx, zmq.PUSH))
+    pull = kept(zsocket.new(ctx, zmq.PULL))
     zsocket.bind(pull, inproc)
     zsocket.connect(push, inproc)
     queued = 0
@@ -267,7 +268,7 @@ def test_zctx_new_after_sockets_with_two_iothreads():
 @pytest.mark.parametrize("kind", [zmq.PUSH, "PUSH", "push", b"PUSH"])
 def test_zsocket_new_by_constant_or_name(ctx, kind):
     """new() takes a ZMQ constant or a socket type name."""
-    sock = zsocket.new(ctx, kind)
+    sock = kept(zsocket.new(ctx, kind))
     assert isinstance(sock, pyczmq.Socket)
     assert zsocket.type_str(sock) == "PUSH"
     assert zsockopt.type(sock) == zmq.PUSH          # as libzmq sees it
@@ -278,15 +279,15 @@ def test_zsocket_new_by_constant_or_name(ctx, kind):
 def test_zsocket_new_rejects_unknown_types(ctx, kind, error):
     """An unknown type raises instead of tripping CZMQ's assert."""
     with pytest.raises(error):
-        zsocket.new(ctx, kind)
+        kept(zsocket.new(ctx, kind))
 
 
 def test_zsocket_seed_selftest(ctx):
     """The seed's zsocket test: fixed-port bind, unbind, re-bind, connect,
     ephemeral port, poll, bad transport, frames with MORE."""
     service = free_tcp_port()
-    writer = zsocket.new(ctx, zmq.PUSH)
-    reader = zsocket.new(ctx, zmq.PULL)
+    writer = kept(zsocket.new(ctx, zmq.PUSH))
+    reader = kept(zsocket.new(ctx, zmq.PULL))
     assert zsocket.type_str(writer) == "PUSH"
     assert zsocket.type_str(reader) == "PULL"
     assert zsocket.bind(writer, "tcp://*:%d" % service) == service
@@ -312,14 +313,14 @@ def test_zsocket_seed_selftest(ctx):
 def test_zsocket_bind_fixed_port_in_use_returns_minus_one(ctx):
     """A second bind of a port in use returns -1."""
     port = free_tcp_port()
-    first = zsocket.new(ctx, zmq.PULL)
-    second = zsocket.new(ctx, zmq.PULL)
+    first = kept(zsocket.new(ctx, zmq.PULL))
+    second = kept(zsocket.new(ctx, zmq.PULL))
     assert zsocket.bind(first, "tcp://127.0.0.1:%d" % port) == port
     assert zsocket.bind(second, "tcp://127.0.0.1:%d" % port) == -1
 
 
 def _exchange_over_tcp(ctx, sender, port):
-    receiver = zsocket.new(ctx, zmq.PULL)
+    receiver = kept(zsocket.new(ctx, zmq.PULL))
     assert zsocket.connect(receiver, "tcp://127.0.0.1:%d" % port) == 0
     assert zstr.send(sender, "over tcp") == 0
     assert zsocket.poll(receiver, 5000) is True
@@ -329,7 +330,7 @@ def _exchange_over_tcp(ctx, sender, port):
 def test_zsocket_bind_ephemeral_port(ctx):
     """tcp://127.0.0.1:* returns a port in DYNFROM..DYNTO that peers can reach."""
     assert (zsocket.DYNFROM, zsocket.DYNTO) == (49152, 65535)
-    push = zsocket.new(ctx, zmq.PUSH)
+    push = kept(zsocket.new(ctx, zmq.PUSH))
     port = zsocket.bind(push, "tcp://127.0.0.1:*")
     assert 49152 <= port <= 65535
     assert zsocket.bind(push, "tcp://127.0.0.1:*") not in (port, -1)
@@ -338,7 +339,7 @@ def test_zsocket_bind_ephemeral_port(ctx):
 
 def test_zsocket_bind_port_range(ctx):
     """tcp://127.0.0.1:![50000-50010] returns a reachable port in that range."""
-    push = zsocket.new(ctx, zmq.PUSH)
+    push = kept(zsocket.new(ctx, zmq.PUSH))
     port = zsocket.bind(push, "tcp://127.0.0.1:![50000-50010]")
     assert 50000 <= port <= 50010
     _exchange_over_tcp(ctx, push, port)
@@ -347,14 +348,14 @@ def test_zsocket_bind_port_range(ctx):
 def test_zsocket_bind_ipc_and_inproc(ctx, ipc_endpoint, inproc):
     """Non-TCP binds return 0 and carry messages; a bad endpoint returns -1."""
     for endpoint in (ipc_endpoint, inproc):
-        pull = zsocket.new(ctx, zmq.PULL)
-        push = zsocket.new(ctx, zmq.PUSH)
+        pull = kept(zsocket.new(ctx, zmq.PULL))
+        push = kept(zsocket.new(ctx, zmq.PUSH))
         assert zsocket.bind(pull, endpoint) == 0
         assert zsocket.connect(push, endpoint) == 0
         assert zstr.send(push, endpoint) == 0
         assert zsocket.poll(pull, 5000) is True
         assert zstr.recv(pull) == endpoint
-    other = zsocket.new(ctx, zmq.PULL)
+    other = kept(zsocket.new(ctx, zmq.PULL))
     assert zsocket.bind(other, inproc) == -1                        # name in use
     assert zsocket.bind(other, "ipc:///nonexistent-folder/x") == -1
     assert zsocket.bind(other, "bogus") == -1
@@ -363,12 +364,12 @@ def test_zsocket_bind_ipc_and_inproc(ctx, ipc_endpoint, inproc):
 @pytest.mark.parametrize("endpoint", ["txp://127.0.0.1:5555", "tcp://", "nonsense"])
 def test_zsocket_connect_invalid_endpoint(ctx, endpoint):
     """connect() returns -1 for an invalid endpoint."""
-    assert zsocket.connect(zsocket.new(ctx, zmq.PUSH), endpoint) == -1
+    assert zsocket.connect(kept(zsocket.new(ctx, zmq.PUSH)), endpoint) == -1
 
 
 def test_zsocket_unbind(ctx, ipc_endpoint):
     """unbind returns 0 for a bound endpoint, -1 for one never (or no longer) bound."""
-    sock = zsocket.new(ctx, zmq.PULL)
+    sock = kept(zsocket.new(ctx, zmq.PULL))
     assert zsocket.unbind(sock, "tcp://127.0.0.1:%d" % free_tcp_port()) == -1
     assert zsocket.unbind(sock, ipc_endpoint) == -1
     assert zsocket.bind(sock, ipc_endpoint) == 0
@@ -376,7 +377,7 @@ def test_zsocket_unbind(ctx, ipc_endpoint):
     assert zsocket.unbind(sock, ipc_endpoint) == -1
     port = zsocket.bind(sock, "tcp://127.0.0.1:*")
     assert zsocket.unbind(sock, "tcp://127.0.0.1:%d" % port) == 0
-    peer = zsocket.new(ctx, zmq.PUSH)       # nothing listens there any more
+    peer = kept(zsocket.new(ctx, zmq.PUSH))       # nothing listens there any more
     zsockopt.set_immediate(peer, 1)         # queue only to a completed connection
     zsockopt.set_sndtimeo(peer, 200)
     zsocket.connect(peer, "tcp://127.0.0.1:%d" % port)
@@ -385,8 +386,8 @@ def test_zsocket_unbind(ctx, ipc_endpoint):
 
 def test_zsocket_disconnect(ctx, inproc):
     """disconnect returns 0 for a connected endpoint, -1 otherwise."""
-    pull = zsocket.new(ctx, zmq.PULL)
-    push = zsocket.new(ctx, zmq.PUSH)
+    pull = kept(zsocket.new(ctx, zmq.PULL))
+    push = kept(zsocket.new(ctx, zmq.PUSH))
     assert zsocket.disconnect(push, inproc) == -1
     zsocket.bind(pull, inproc)
     assert zsocket.connect(push, inproc) == 0
@@ -414,12 +415,12 @@ def test_zsocket_poll(push_pull):
 @pytest.mark.parametrize("name", pyczmq.SOCKET_TYPE_NAMES)
 def test_zsocket_type_str(ctx, name):
     """type_str names every socket type."""
-    assert zsocket.type_str(zsocket.new(ctx, getattr(zmq, name))) == name
+    assert zsocket.type_str(kept(zsocket.new(ctx, getattr(zmq, name)))) == name
 
 
 def test_zsocket_destroy(ctx, inproc):
     """destroy() closes the socket: it is unusable and leaves its context."""
-    sock = zsocket.new(ctx, zmq.PULL)
+    sock = kept(zsocket.new(ctx, zmq.PULL))
     zsocket.bind(sock, inproc)
     assert sock in ctx.sockets
     zsocket.destroy(ctx, sock)
@@ -427,7 +428,7 @@ def test_zsocket_destroy(ctx, inproc):
     with pytest.raises(ClosedError):
         zstr.recv_nowait(sock)
     # libzmq closes asynchronously: the endpoint is released shortly after.
-    again = zsocket.new(ctx, zmq.PULL)
+    again = kept(zsocket.new(ctx, zmq.PULL))
     deadline = time.monotonic() + 5
     while zsocket.bind(again, inproc) != 0:
         assert time.monotonic() < deadline, "the endpoint was never released"
@@ -462,7 +463,7 @@ CLOSED_SOCKET_CALLS = {
                                   for name, call in CLOSED_SOCKET_CALLS.items() if name != "destroy"])
 def test_closed_socket_raises_closed_error(ctx, call):
     """Every function given a destroyed socket raises ClosedError."""
-    sock = zsocket.new(ctx, zmq.DEALER)
+    sock = kept(zsocket.new(ctx, zmq.DEALER))
     zsocket.destroy(ctx, sock)
     with pytest.raises(ClosedError):
         call(sock)
@@ -486,15 +487,15 @@ def test_zsockopt_has_a_getter_and_setter_per_option():
 ])
 def test_zsockopt_round_trip(ctx, name, value):
     """set_<option> then <option> reads the value back from libzmq."""
-    sock = zsocket.new(ctx, zmq.DEALER)
+    sock = kept(zsocket.new(ctx, zmq.DEALER))
     getattr(zsockopt, "set_" + name)(sock, value)
     assert getattr(zsockopt, name)(sock) == value
 
 
 def test_zsockopt_subscribe_filters(ctx, inproc):
     """set_subscribe/set_unsubscribe (also reachable as zsocket.set_...) filter by prefix."""
-    pub = zsocket.new(ctx, zmq.PUB)
-    sub = zsocket.new(ctx, zmq.SUB)
+    pub = kept(zsocket.new(ctx, zmq.PUB))
+    sub = kept(zsocket.new(ctx, zmq.SUB))
     zsocket.set_subscribe(sub, "A")
     zsocket.bind(pub, inproc)
     zsocket.connect(sub, inproc)
@@ -512,7 +513,7 @@ def test_zsockopt_subscribe_filters(ctx, inproc):
 
 def test_zsockopt_read_only_values(ctx):
     """last_endpoint and type come from libzmq."""
-    sock = zsocket.new(ctx, zmq.ROUTER)
+    sock = kept(zsocket.new(ctx, zmq.ROUTER))
     port = zsocket.bind(sock, "tcp://127.0.0.1:*")
     assert zsockopt.last_endpoint(sock) == "tcp://127.0.0.1:%d" % port
     assert zsockopt.type(sock) == zmq.ROUTER
@@ -520,7 +521,7 @@ def test_zsockopt_read_only_values(ctx):
 
 def test_zsockopt_invalid_values_raise(ctx):
     """libzmq's EINVAL becomes ZMQError (never an abort)."""
-    push = zsocket.new(ctx, zmq.PUSH)
+    push = kept(zsocket.new(ctx, zmq.PUSH))
     with pytest.raises(ZMQError) as info:
         zsockopt.set_subscribe(push, "x")            # not a SUB socket
     assert info.value.errno == zmq.EINVAL
@@ -605,8 +606,8 @@ def test_zstr_recv_nowait(pair):
 def test_zstr_failures_return_minus_one(ctx, inproc):
     """send/sendm/sendx return -1 when libzmq refuses (a REQ sending twice);
     recvx returns -1 when the message can not be read (a REQ receiving first)."""
-    req = zsocket.new(ctx, zmq.REQ)
-    rep = zsocket.new(ctx, zmq.REP)
+    req = kept(zsocket.new(ctx, zmq.REQ))
+    rep = kept(zsocket.new(ctx, zmq.REP))
     zsocket.bind(rep, inproc)
     zsocket.connect(req, inproc)
     assert zstr.recvx(req) == -1
@@ -621,7 +622,7 @@ def test_zstr_failures_return_minus_one(ctx, inproc):
 
 def test_zstr_send_times_out_with_minus_one(ctx):
     """A PUSH with no peer and sndtimeo 0 can not send: -1, no blocking."""
-    push = zsocket.new(ctx, zmq.PUSH)
+    push = kept(zsocket.new(ctx, zmq.PUSH))
     zsockopt.set_sndtimeo(push, 0)
     assert zstr.send(push, "nobody") == -1
     assert zstr.sendx(push, "no", "body") == -1
@@ -771,11 +772,11 @@ def test_zframe_reuse_keeps_the_frame(pair):
 def test_zframe_send_failure_keeps_the_frame(ctx, inproc):
     """send returns -1 when it fails (DONTWAIT, PUSH without a peer) and the
     frame stays usable; sent later, it arrives intact."""
-    push = zsocket.new(ctx, zmq.PUSH)
+    push = kept(zsocket.new(ctx, zmq.PUSH))
     frame = zframe.new("pending")
     assert zframe.send(frame, push, zframe.DONTWAIT) == -1
     assert zframe.strdup(frame) == "pending"
-    pull = zsocket.new(ctx, zmq.PULL)
+    pull = kept(zsocket.new(ctx, zmq.PULL))
     zsocket.bind(pull, inproc)
     zsocket.connect(push, inproc)
     assert zframe.send(frame, push, 0) == 0
@@ -973,8 +974,8 @@ def test_zmsg_wrap_unwrap():
 
 def test_zmsg_wrap_unwrap_with_router(ctx, inproc):
     """A ROUTER unwraps a REQ's envelope and wraps its reply in it."""
-    router = zsocket.new(ctx, zmq.ROUTER)
-    req = zsocket.new(ctx, zmq.REQ)
+    router = kept(zsocket.new(ctx, zmq.ROUTER))
+    req = kept(zsocket.new(ctx, zmq.REQ))
     zsocket.bind(router, inproc)
     zsocket.connect(req, inproc)
     zstr.send(req, "ping")
@@ -1035,12 +1036,12 @@ def test_zmsg_send_none_returns_zero(push_pull):
 
 def test_zmsg_send_failure_keeps_the_message(ctx, inproc):
     """send returns -1 when nothing can take the message; the message is kept."""
-    push = zsocket.new(ctx, zmq.PUSH)
+    push = kept(zsocket.new(ctx, zmq.PUSH))
     zsockopt.set_sndtimeo(push, 0)
     msg = new_msg("kept", "whole")
     assert zmsg.send(msg, push) == -1
     assert frames_of(msg) == [b"kept", b"whole"]
-    pull = zsocket.new(ctx, zmq.PULL)
+    pull = kept(zsocket.new(ctx, zmq.PULL))
     zsocket.bind(pull, inproc)
     zsocket.connect(push, inproc)
     zsockopt.set_sndtimeo(push, 5000)
@@ -1169,7 +1170,7 @@ def test_zmq_socket_types(ctx, name, value):
     assert getattr(zmq, name) == value
     assert zmq.types[name] == value
     assert getattr(pyczmq, name) == value
-    assert zsockopt.type(zsocket.new(ctx, value)) == value
+    assert zsockopt.type(kept(zsocket.new(ctx, value))) == value
 
 
 def test_zmq_types_mapping():

@@ -204,7 +204,8 @@ def test_pairing_rules_hold_per_libzmq_context():
     own = zmq.ctx_new()
     try:
         with pyczmq.Context() as shared:
-            shared.socket("PAIR").bind("inproc://per-context")
+            bound = shared.socket("PAIR")           # closed by the with block
+            bound.bind("inproc://per-context")
             router = zmq.socket(own, zmq.ROUTER)
             router.connect("inproc://per-context")
             router.close()

@@ -1105,6 +1105,7 @@ def test_context_defaults_apply_to_sockets_made_afterwards(ctx):
         assert (sock.linger, sock.sndhwm, sock.rcvhwm) == (250, 11, 12)
         sock.linger = 5                 # a socket may still override
         assert sock.linger == 5
+        sock.close()
     assert (before.linger, before.sndhwm, before.rcvhwm) == (0, 1000, 1000)
     with pyczmq.Context() as other:     # another scope keeps CZMQ's defaults
         sock = other.socket("PUSH")

@@ -19,7 +19,8 @@ import pytest
 import pyczmq
 from pyczmq import zmq
 
-from conftest import assert_clean_run, clean_stdout, is_busy, run_probes, run_python, wait_until
+from conftest import (assert_clean_run, clean_stdout, is_busy, kept, run_probes, run_python,
+                      wait_until)
 
 ZMQ_H = "/usr/include/zmq.h"
 HELLO_BYTES = bytes([0x86, 0x4F, 0xD2, 0x6F, 0xB5, 0x59, 0xF7, 0x5B])    # Z85 spec example
@@ -43,8 +44,8 @@ def own():
 @pytest.fixture
 def raw_pair(own, inproc):
     """Two connected PAIR sockets of an own context: (a, b)."""
-    a = zmq.socket(own, zmq.PAIR)
-    b = zmq.socket(own, zmq.PAIR)
+    a = kept(zmq.socket(own, zmq.PAIR))
+    b = kept(zmq.socket(own, zmq.PAIR))
     zmq.bind(a, inproc)
     zmq.connect(b, inproc)
     return a, b
@@ -69,7 +70,7 @@ def start(target, *args):
 def terminating(context):
     """True once zmq_ctx_term has begun on `context` (it makes no more sockets)."""
     try:
-        zmq.close(zmq.socket(context, zmq.PAIR))
+        zmq.close(kept(zmq.socket(context, zmq.PAIR)))
     except pyczmq.ContextTerminated:
         return True
     return False
@@ -175,7 +176,7 @@ def test_ctx_get_and_ctx_set(own):
     assert zmq.ctx_get(own, zmq.MAX_SOCKETS) == 100
     assert zmq.ctx_set(own, zmq.BLOCKY, 0) == 0
     assert zmq.ctx_get(own, zmq.BLOCKY) == 0
-    zmq.socket(own, zmq.PAIR)
+    kept(zmq.socket(own, zmq.PAIR))
     with pytest.raises(pyczmq.ZMQError) as info:
         zmq.ctx_set(own, zmq.IO_THREADS, 3)                 # fixed by now
     assert info.value.errno == zmq.EINVAL
@@ -198,7 +199,7 @@ def test_ctx_term_and_shutdown_refuse_a_czmq_context(ctx, function):
 
 
 def test_ctx_term_returns_once_its_sockets_are_closed(own):
-    sock = zmq.socket(own, zmq.PAIR)
+    sock = kept(zmq.socket(own, zmq.PAIR))
     thread, outcome = start(zmq.ctx_term, own)
     wait_until(lambda: terminating(own), what="ctx_term to begin")
     time.sleep(0.05)                    # time for a wrong return
@@ -208,11 +209,11 @@ def test_ctx_term_returns_once_its_sockets_are_closed(own):
     assert outcome == {"result": 0}
     assert own.destroyed
     with pytest.raises(pyczmq.ClosedError):
-        zmq.socket(own, zmq.PAIR)
+        kept(zmq.socket(own, zmq.PAIR))
 
 
 def test_ctx_shutdown_ends_a_blocked_recv_with_context_terminated(own, inproc):
-    sock = zmq.socket(own, zmq.PULL)
+    sock = kept(zmq.socket(own, zmq.PULL))
     zmq.bind(sock, inproc)
     thread, outcome = start(zmq.recv, sock)
     wait_until(lambda: is_busy(sock), what="the receive to start")
@@ -226,7 +227,7 @@ def test_ctx_shutdown_ends_a_blocked_recv_with_context_terminated(own, inproc):
 
 
 def test_ctx_term_ends_a_blocked_msg_recv_and_then_returns(own, inproc):
-    sock = zmq.socket(own, zmq.PULL)
+    sock = kept(zmq.socket(own, zmq.PULL))
     zmq.bind(sock, inproc)
     receiver, received = start(zmq.msg_recv, zmq.msg_init(), sock)
     wait_until(lambda: is_busy(sock), what="the receive to start")
@@ -238,10 +239,10 @@ def test_ctx_term_ends_a_blocked_msg_recv_and_then_returns(own, inproc):
 
 
 def test_sockets_of_a_shut_down_context_raise_context_terminated(own, inproc):
-    sock = zmq.socket(own, zmq.PAIR)
+    sock = kept(zmq.socket(own, zmq.PAIR))
     zmq.ctx_shutdown(own)
     with pytest.raises(pyczmq.ContextTerminated):
-        zmq.socket(own, zmq.PAIR)
+        kept(zmq.socket(own, zmq.PAIR))
     with pytest.raises(pyczmq.ContextTerminated):
         zmq.bind(sock, inproc)
     with pytest.raises(pyczmq.ContextTerminated):
@@ -251,7 +252,7 @@ def test_sockets_of_a_shut_down_context_raise_context_terminated(own, inproc):
 
 
 def test_socket_monitor_on_a_shut_down_context_raises_context_terminated(own, inproc):
-    sock = zmq.socket(own, zmq.PAIR)
+    sock = kept(zmq.socket(own, zmq.PAIR))
     zmq.ctx_shutdown(own)
     with pytest.raises(pyczmq.ContextTerminated):
         zmq.socket_monitor(sock, inproc)
@@ -261,8 +262,8 @@ def test_socket_monitor_on_a_shut_down_context_raises_context_terminated(own, in
 
 
 def test_socket_bind_connect_close_return_zero(own, inproc):
-    a = zmq.socket(own, zmq.PUSH)
-    b = zmq.socket(own, "PULL")
+    a = kept(zmq.socket(own, zmq.PUSH))
+    b = kept(zmq.socket(own, "PULL"))
     assert (a.type(), b.type()) == (zmq.PUSH, zmq.PULL)
     assert zmq.bind(a, inproc) == 0
     assert zmq.connect(b, inproc) == 0
@@ -274,8 +275,8 @@ def test_socket_bind_connect_close_return_zero(own, inproc):
 
 
 def test_unbind_and_disconnect(own):
-    server = zmq.socket(own, zmq.PULL)
-    client = zmq.socket(own, zmq.PUSH)
+    server = kept(zmq.socket(own, zmq.PULL))
+    client = kept(zmq.socket(own, zmq.PUSH))
     zmq.setsockopt(client, zmq.LINGER, 0)
     zmq.bind(server, "tcp://127.0.0.1:*")
     endpoint = zmq.getsockopt(server, zmq.LAST_ENDPOINT)
@@ -288,7 +289,7 @@ def test_unbind_and_disconnect(own):
     with pytest.raises(pyczmq.ZMQError) as info:
         zmq.unbind(server, endpoint)
     assert info.value.errno == errno_module.ENOENT
-    again = zmq.socket(own, zmq.PULL)
+    again = kept(zmq.socket(own, zmq.PULL))
     assert zmq.bind(again, endpoint) == 0       # the port was given up
 
 
@@ -401,7 +402,7 @@ def test_getsockopt_and_setsockopt(raw_pair, own):
     assert zmq.getsockopt(a, zmq.LINGER, None, None) == 250      # the seed's C arguments
     assert zmq.getsockopt(a, zmq.TYPE) == zmq.PAIR
     assert zmq.getsockopt(a, zmq.EVENTS) & zmq.POLLOUT
-    dealer = zmq.socket(own, zmq.DEALER)
+    dealer = kept(zmq.socket(own, zmq.DEALER))
     assert zmq.setsockopt(dealer, zmq.ROUTING_ID, b"identity", 2) == 0     # the first len bytes
     assert zmq.getsockopt(dealer, zmq.ROUTING_ID) == b"id"
     assert zmq.setsockopt(dealer, zmq.MAXMSGSIZE, 2**40) == 0             # an int64 option
@@ -417,7 +418,7 @@ def test_getsockopt_and_setsockopt(raw_pair, own):
 
 
 def test_setsockopt_len_with_text_and_negative_len(own):
-    dealer = zmq.socket(own, zmq.DEALER)
+    dealer = kept(zmq.socket(own, zmq.DEALER))
     zmq.setsockopt(dealer, zmq.ROUTING_ID, "abcdef", 3)
     assert zmq.getsockopt(dealer, zmq.ROUTING_ID) == b"abc"
     with pytest.raises(ValueError):
@@ -499,7 +500,7 @@ def test_msg_size_and_more_methods_follow_each_received_part(raw_pair, size):
 
 
 def test_msg_send_dontwait_without_peers_raises_again_and_keeps_the_message(own):
-    push = zmq.socket(own, zmq.PUSH)
+    push = kept(zmq.socket(own, zmq.PUSH))
     msg = zmq.msg_init_data(None, b"kept")
     with pytest.raises(pyczmq.Again):
         zmq.msg_send(msg, push, zmq.DONTWAIT)
@@ -844,7 +845,7 @@ def test_pollitem_fields():
     assert (item.socket, item.fd, item.events, item.revents) == (None, 0, 0, 0)
     ctx = zmq.ctx_new()
     try:
-        sock = zmq.socket(ctx, zmq.PAIR)
+        sock = kept(zmq.socket(ctx, zmq.PAIR))
         item = zmq.pollitem(sock, 7, zmq.POLLIN, 0)
         assert (item.socket, item.fd, item.events) == (sock, 0, zmq.POLLIN)   # fd ignored
         item.events = zmq.POLLOUT
@@ -889,12 +890,12 @@ def events_until(monitor, wanted):
 
 
 def test_socket_monitor_events_over_tcp(own, inproc):
-    server = zmq.socket(own, zmq.PULL)
-    client = zmq.socket(own, zmq.PUSH)
+    server = kept(zmq.socket(own, zmq.PULL))
+    client = kept(zmq.socket(own, zmq.PUSH))
     assert zmq.socket_monitor(server, inproc + "-server", zmq.EVENT_ALL) == 0
     assert zmq.socket_monitor(client, inproc + "-client") == 0
-    server_events = zmq.socket(own, zmq.PAIR)
-    client_events = zmq.socket(own, zmq.PAIR)
+    server_events = kept(zmq.socket(own, zmq.PAIR))
+    client_events = kept(zmq.socket(own, zmq.PAIR))
     zmq.connect(server_events, inproc + "-server")
     zmq.connect(client_events, inproc + "-client")
     zmq.bind(server, "tcp://127.0.0.1:*")
@@ -961,13 +962,13 @@ def test_stopping_a_monitor_nobody_reads_does_not_freeze():
 
 
 def test_a_monitor_restarted_on_a_new_endpoint_tells_its_old_reader(own, inproc):
-    sock = zmq.socket(own, zmq.PAIR)
+    sock = kept(zmq.socket(own, zmq.PAIR))
     zmq.socket_monitor(sock, inproc + "-old")
-    reader = zmq.socket(own, zmq.PAIR)
+    reader = kept(zmq.socket(own, zmq.PAIR))
     zmq.connect(reader, inproc + "-old")
     zmq.socket_monitor(sock, inproc + "-new", zmq.EVENT_LISTENING)
     assert events_until(reader, zmq.EVENT_MONITOR_STOPPED)[-1] == (zmq.EVENT_MONITOR_STOPPED, 0, "")
-    fresh = zmq.socket(own, zmq.PAIR)
+    fresh = kept(zmq.socket(own, zmq.PAIR))
     zmq.connect(fresh, inproc + "-new")
     zmq.bind(sock, "tcp://127.0.0.1:*")
     assert events_until(fresh, zmq.EVENT_LISTENING)[-1][0] == zmq.EVENT_LISTENING
@@ -984,8 +985,8 @@ COUNT = 100000
 def run_device(ctx, endpoint, stop):
     """PUSH -> PULL(frontend) -proxy- PUSH(backend) -> PULL: forward COUNT
     messages, then stop(ctx, sockets) must end the proxy thread cleanly."""
-    frontend = zmq.socket(ctx, zmq.PULL)
-    backend = zmq.socket(ctx, zmq.PUSH)
+    frontend = kept(zmq.socket(ctx, zmq.PULL))
+    backend = kept(zmq.socket(ctx, zmq.PUSH))
     zmq.bind(frontend, endpoint + "-front")
     zmq.bind(backend, endpoint + "-back")
 
@@ -997,8 +998,8 @@ def run_device(ctx, endpoint, stop):
             zmq.close(backend)
 
     proxy_thread, proxy_outcome = start(device)
-    source = zmq.socket(ctx, zmq.PUSH)
-    sink = zmq.socket(ctx, zmq.PULL)
+    source = kept(zmq.socket(ctx, zmq.PUSH))
+    sink = kept(zmq.socket(ctx, zmq.PULL))
     zmq.connect(source, endpoint + "-front")
     zmq.connect(sink, endpoint + "-back")
 
@@ -1044,7 +1045,7 @@ def test_proxy_device_in_a_czmq_context_ends_with_destroy(inproc):
 
 
 def test_proxy_copies_to_the_capture_socket(own, inproc):
-    frontend, backend, capture = (zmq.socket(own, kind) for kind in (zmq.PULL, zmq.PUSH, zmq.PUSH))
+    frontend, backend, capture = (kept(zmq.socket(own, kind)) for kind in (zmq.PULL, zmq.PUSH, zmq.PUSH))
     for sock, suffix in ((frontend, "-f"), (backend, "-b"), (capture, "-c")):
         zmq.bind(sock, inproc + suffix)
 
@@ -1056,7 +1057,7 @@ def test_proxy_copies_to_the_capture_socket(own, inproc):
                 zmq.close(sock)
 
     thread, outcome = start(device)
-    source, sink, tap = (zmq.socket(own, kind) for kind in (zmq.PUSH, zmq.PULL, zmq.PULL))
+    source, sink, tap = (kept(zmq.socket(own, kind)) for kind in (zmq.PUSH, zmq.PULL, zmq.PULL))
     for sock, suffix in ((source, "-f"), (sink, "-b"), (tap, "-c")):
         zmq.connect(sock, inproc + suffix)
     zmq.send(source, b"seen twice")
@@ -1068,7 +1069,7 @@ def test_proxy_copies_to_the_capture_socket(own, inproc):
 
 
 def test_proxy_sockets_are_busy_for_other_threads(own):
-    frontend, backend = zmq.socket(own, zmq.PULL), zmq.socket(own, zmq.PUSH)
+    frontend, backend = kept(zmq.socket(own, zmq.PULL)), kept(zmq.socket(own, zmq.PUSH))
 
     def device():
         try:
@@ -1146,8 +1147,8 @@ def test_curve_keypair():
 def test_curve_keypairs_secure_a_connection(own):
     server_public, server_secret = zmq.curve_keypair()
     client_public, client_secret = zmq.curve_keypair()
-    server = zmq.socket(own, zmq.PULL)
-    client = zmq.socket(own, zmq.PUSH)
+    server = kept(zmq.socket(own, zmq.PULL))
+    client = kept(zmq.socket(own, zmq.PUSH))
     zmq.setsockopt(server, zmq.CURVE_SERVER, 1)
     zmq.setsockopt(server, zmq.CURVE_SECRETKEY, server_secret)
     zmq.setsockopt(client, zmq.CURVE_SERVERKEY, server_public)

@@ -3,3 +3,4 @@
 
 cdef extern from "pyczmq_monitor.h" nogil:
     int pyczmq_monitor_start(void *reader, void *publisher, int forward_stopped, int done_fd)
+    int pyczmq_monitors_running()     # forwarder threads running (live_objects)

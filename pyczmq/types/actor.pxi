@@ -125,6 +125,7 @@ cdef class Actor:
         _restore_signals(&saved)
         if self._c_actor == NULL:
             raise MemoryError("CZMQ could not start the actor")
+        _live_up(LIVE_ACTORS)
         _context_started = True
         self._pid = _process_pid
         self._ctx = ctx
@@ -211,6 +212,7 @@ cdef class Actor:
         self._c_actor = NULL
         if self._pid != _process_pid:
             return
+        _live_down(LIVE_ACTORS)
         with nogil:
             _block_signals(&saved)
             zactor_destroy(&actor)

@@ -151,6 +151,9 @@ cdef class Cert:
     view of the store's copy: it stays usable while the store holds it.
     """
 
+    def __cinit__(self):
+        _live_up(LIVE_CERTS)
+
     def __init__(self):
         _check_curve()
         if self._c_cert != NULL or self._store is not None:
@@ -160,6 +163,7 @@ cdef class Cert:
             _raise_last("make a CURVE key pair")
 
     def __dealloc__(self):
+        _live_down(LIVE_CERTS)
         if self._c_cert != NULL:
             zcert_destroy(&self._c_cert)
 

@@ -40,12 +40,14 @@ cdef class CertStore:
         self._c_store = zcertstore_new(NULL)
         if self._c_store == NULL:
             raise MemoryError("CZMQ could not allocate a certificate store")
+        _live_up(LIVE_CERTSTORES)
         if location is not None:
             self.location = _os.fsdecode(_fs_path(location, "CertStore"))
             self._refresh()
 
     def __dealloc__(self):
         if self._c_store != NULL:
+            _live_down(LIVE_CERTSTORES)
             zcertstore_destroy(&self._c_store)
 
     cdef int _check(self) except -1:
@@ -129,6 +131,7 @@ cdef class CertStore:
         cdef zcertstore_t *store
         self._check()
         store = self._c_store
+        _live_down(LIVE_CERTSTORES)           # its new owner destroys it
         self._c_store = NULL
         self._gone_reason = reason
         return store
@@ -195,6 +198,7 @@ cdef class CertStore:
     def destroy(self):
         """Free the store and its certificates (Certs taken from it stop working)."""
         if self._c_store != NULL:
+            _live_down(LIVE_CERTSTORES)
             zcertstore_destroy(&self._c_store)
             self._origins = {}
             self._gone_reason = "CertStore was destroyed"

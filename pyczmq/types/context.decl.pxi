@@ -13,6 +13,7 @@ cdef class Context:
     cdef object _sockets        # WeakSet of the open sockets made through this scope
     cdef object _actors         # WeakSet of the actors (Auth, ...) started with this scope
     cdef dict _own_thread_settings  # I/O thread settings given to _c_ctx (see _thread_settings)
+    cdef int _live_sockets      # its open Sockets (types/counters.pxi)
     cdef object __weakref__
 
     cdef int _check_alive(self) except -1

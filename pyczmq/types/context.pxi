@@ -120,6 +120,7 @@ cdef class Context:
         # Sockets keep their Context alive, so no call can still be waiting on the pipe.
         self._forget_wake_pipe()
         if self._c_ctx != NULL and self._pid == _process_pid:
+            _live_down(LIVE_CONTEXTS)
             # Its sockets are closed (they hold a reference to it).  Termination
             # waits for the messages they left, as long as their linger says:
             # a finalizer must not wait forever, so then a thread waits.
@@ -128,6 +129,9 @@ cdef class Context:
                     while zmq_ctx_term(self._c_ctx) != 0 and zmq_errno() == EINTR:
                         pass
         self._c_ctx = NULL
+
+    def __del__(self):
+        _warn_unclosed_context(self)
 
     cdef int _check_alive(self) except -1:
         if self._destroyed:
@@ -157,6 +161,7 @@ cdef class Context:
                 return _raise_last("terminate the context")
             PyErr_CheckSignals()
         self._c_ctx = NULL
+        _live_down(LIVE_CONTEXTS)
         self._destroyed = True
         return 0
 
@@ -380,6 +385,7 @@ cdef Context new_own_context():
     if context._c_ctx == NULL:
         _raise_last("create a libzmq context")
     context._pid = _process_pid
+    _live_up(LIVE_CONTEXTS)
     # Its sockets get linger 0, as CZMQ's do, not libzmq's infinite default,
     # under which unsent messages make destroy() and exit wait forever
     # (ctx_set(BLOCKY, 1) asks for libzmq's default back).

@@ -177,6 +177,9 @@ cdef class Frame:
     REUSE = ZFRAME_REUSE
     DONTWAIT = ZFRAME_DONTWAIT
 
+    def __cinit__(self):
+        _live_up(LIVE_FRAMES)
+
     def __init__(self, data=None, copy=True):
         cdef zframe_t *frame
         if self._c_frame != NULL or self._c_pinned != NULL or self._state != FRAME_OWNED:
@@ -197,6 +200,7 @@ cdef class Frame:
         self._private = False
 
     def __dealloc__(self):
+        _live_down(LIVE_FRAMES)
         if self._state == FRAME_OWNED and self._c_frame != NULL:
             _free_zframe(&self._c_frame)
         if self._c_sending != NULL:

@@ -72,6 +72,7 @@ cdef class Loop:
 
     def __cinit__(self):
         self._c_loop = zloop_new()
+        _live[<int>LIVE_LOOPS] += self._c_loop != NULL
         self._registrations = {}
         self._items = []
         self._timers = {}
@@ -79,6 +80,7 @@ cdef class Loop:
 
     def __dealloc__(self):
         if self._c_loop != NULL:
+            _live_down(LIVE_LOOPS)
             zloop_destroy(&self._c_loop)
 
     cdef int _check(self) except -1:
@@ -455,6 +457,7 @@ cdef class Loop:
             raise RuntimeError("a loop can not be destroyed from inside one of its "
                                "handlers: return -1 to stop it, then destroy it")
         if self._c_loop != NULL:
+            _live_down(LIVE_LOOPS)
             zloop_destroy(&self._c_loop)
         for handler in list(self._registrations.values()):
             self._drop(handler)

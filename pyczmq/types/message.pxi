@@ -50,6 +50,7 @@ cdef class Message:
     """
 
     def __cinit__(self):
+        _live_up(LIVE_MESSAGES)
         self._borrowed = {}
 
     def __init__(self, *parts):
@@ -60,6 +61,7 @@ cdef class Message:
             self._add(part, False)
 
     def __dealloc__(self):
+        _live_down(LIVE_MESSAGES)
         # Borrowed frames hold a reference to us: any left are garbage too.
         if self._c_msg != NULL:
             zmsg_destroy(&self._c_msg)

@@ -16,6 +16,7 @@ cdef class Poller:
 
     def __cinit__(self):
         self._c_poller = zpoller_new(NULL)
+        _live[<int>LIVE_POLLERS] += self._c_poller != NULL
         self._sockets = {}
 
     def __init__(self, *sockets):
@@ -24,6 +25,7 @@ cdef class Poller:
 
     def __dealloc__(self):
         if self._c_poller != NULL:
+            _live_down(LIVE_POLLERS)
             zpoller_destroy(&self._c_poller)
 
     cdef int _check(self) except -1:
@@ -135,6 +137,7 @@ cdef class Poller:
     def destroy(self):
         """Free the poller."""
         self._check()
+        _live_down(LIVE_POLLERS)
         zpoller_destroy(&self._c_poller)
         self._sockets = {}
 

@@ -34,6 +34,7 @@ def _after_fork_in_child():
     global _czmq_lingers_forever
     zsys_handler_set(NULL)
     _after_fork_wait()
+    _live_after_fork()
     for context in list(_contexts):
         # Our copies of the parent's wake pipes: close them now, before their
         # numbers can be reused for the child's own files.
@@ -72,6 +73,7 @@ def _close_all_at_exit():
     # messages, only noise, are silenced.
     global _czmq_context_at_exit
     cdef bint all_closed = True, czmq_busy = False
+    _live_note_exit()                       # finalizers from now on stay silent
     for actor in list(_running_actors):     # actors first: CZMQ counts their sockets too
         if not (<Actor>actor)._end_unless_busy():
             all_closed, czmq_busy = False, True

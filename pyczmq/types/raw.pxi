@@ -9,9 +9,11 @@ cdef class Msg:
 
     def __cinit__(self):
         zmq_msg_init(&self._c_msg)
+        _live_up(LIVE_MSGS)
 
     def __dealloc__(self):
         zmq_msg_close(&self._c_msg)
+        _live_down(LIVE_MSGS)
 
     cdef int _check_idle(self) except -1:
         """Raise EBUSY while a send or receive in another thread uses it: the

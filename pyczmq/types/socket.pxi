@@ -265,6 +265,7 @@ cdef class Socket(SocketOptions):
         self._type = socket_type
         self._pid = _process_pid
         self.ctx = ctx
+        _live_socket_opened(self)
         for option, value in ((ZMQ_LINGER, ctx._linger), (ZMQ_SNDHWM, ctx._sndhwm),
                               (ZMQ_RCVHWM, ctx._rcvhwm)):
             if value != _UNSET:
@@ -281,6 +282,9 @@ cdef class Socket(SocketOptions):
             _last_close = zclock_mono()
             if self._binds and _recently_unbound is not None:   # None late in shutdown
                 _note_unbound(self._binds, _last_close)
+
+    def __del__(self):
+        _warn_unclosed_socket(self)
 
     # -- state -------------------------------------------------------------
 
@@ -330,6 +334,7 @@ cdef class Socket(SocketOptions):
             zsys_close(self._c_handle, NULL, 0)     # CZMQ counts its sockets
         else:
             zmq_close(self._c_handle)
+        _live_socket_closed(self)
         self._c_handle = NULL
 
     cdef int _watch(self, object watcher) except -1:
