@@ -320,7 +320,7 @@ def ctx_set(Context ctx not None, int option, int value):
     Values libzmq 4.3.4 accepts but can not use (it would abort the process in
     its I/O threads) are refused: MAX_SOCKETS above SOCKET_LIMIT, a scheduling
     policy, priority or CPU set that a new thread can not take."""
-    ctx._set_option(option, value)
+    ctx.set_option_c(option, value)
     return 0
 
 
