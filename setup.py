@@ -131,7 +131,7 @@ def extensions():
 setup(
     packages=["pyczmq", "pyczmq.includes", "pyczmq.types", "pyczmq.perf"],
     package_data={
-        "pyczmq": ["*.pxd", "*.pyx", "*.pyi", "py.typed"],
+        "pyczmq": ["*.pxd", "*.pyx", "*.pxi", "*.pyi", "py.typed"],
         "pyczmq.includes": ["*.pxd"],
         "pyczmq.types": ["*.pxd", "*.pxi"],
         "pyczmq.perf": ["*.c"],
