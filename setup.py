@@ -137,7 +137,7 @@ setup(
     # (over include/*.h) serve only pyczmq's own build: MANIFEST.in puts them in
     # the sdist, not in the installed package.
     package_data={
-        "pyczmq": ["*.pxd", "*.pyx", "*.pyi", "py.typed"],
+        "pyczmq": ["*.pxd", "*.pyx", "*.pxi", "*.pyi", "py.typed"],
         "pyczmq.includes": ["*.pxd"],
         "pyczmq.types": ["*.pxi"],
         "pyczmq.perf": ["*.c"],

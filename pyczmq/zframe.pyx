@@ -6,7 +6,9 @@ as in the seed; a sent, moved or destroyed frame raises ClosedError.
 
 from pyczmq._core cimport Frame, Socket, new_frame
 from pyczmq.includes.libzmq cimport ZMQ_DONTWAIT
-from pyczmq._core import Again, ClosedError, Frame, ZMQError
+from pyczmq._core import Again, Frame, ZMQError
+
+include "_returncodes.pxi"
 
 MORE = Frame.MORE
 REUSE = Frame.REUSE
@@ -89,10 +91,8 @@ def send(Frame frame not None, Socket sock not None, int flags=0):
     -1 on error (the frame is then kept)."""
     try:
         sock.send_frame_c(frame, flags)
-    except ClosedError:
-        raise
-    except ZMQError:
-        return -1
+    except ZMQError as error:
+        return failed(error, -1)
     return 0
 
 

@@ -279,39 +279,22 @@ def ctx_new():
     return new_own_context()
 
 
-cdef Context _own(Context ctx, str action):
-    if ctx._c_ctx == NULL and ctx._destroyed:
-        raise ContextTerminated(C.ETERM, "%s: the context was already terminated" % action)
-    if ctx._c_ctx == NULL:
-        raise ZMQError(_errno.EINVAL,
-                       "%s: CZMQ's shared context belongs to the process; "
-                       "use Context.destroy() to end a scope of it" % action)
-    return ctx
-
-
 def ctx_term(Context ctx not None):
     """Terminate an own context: calls blocked on its sockets raise
     ContextTerminated; returns once every socket of it is closed."""
-    _own(ctx, "ctx_term")
-    ctx._terminate()
+    ctx.term_c()
     return 0
 
 
 def ctx_shutdown(Context ctx not None):
     """Make calls blocked on an own context's sockets raise ContextTerminated."""
-    _own(ctx, "ctx_shutdown")
-    if C.zmq_ctx_shutdown(ctx._c_ctx) != 0:
-        raise ZMQError()
+    ctx.shutdown_c()
     return 0
 
 
 def ctx_get(Context ctx not None, int option):
     """A context option (IO_THREADS, MAX_SOCKETS, ...)."""
-    ctx._check_alive()
-    cdef int value = C.zmq_ctx_get(ctx._zmq_context(), option)
-    if value < 0:
-        raise ZMQError(None, "ctx_get(%d)" % option)
-    return value
+    return ctx.get_option_c(option)
 
 
 def ctx_set(Context ctx not None, int option, int value):
@@ -320,7 +303,7 @@ def ctx_set(Context ctx not None, int option, int value):
     Values libzmq 4.3.4 accepts but can not use (it would abort the process in
     its I/O threads) are refused: MAX_SOCKETS above SOCKET_LIMIT, a scheduling
     policy, priority or CPU set that a new thread can not take."""
-    ctx._set_option(option, value)
+    ctx.set_option_c(option, value)
     return 0
 
 
@@ -643,9 +626,7 @@ def proxy(Socket frontend not None, Socket backend not None, Socket capture=None
 cdef Msg _new_msg(Msg msg):
     if msg is None:
         return Msg()
-    msg._check_unexported("initialise")
-    C.zmq_msg_close(&msg._c_msg)
-    C.zmq_msg_init(&msg._c_msg)
+    msg.init_c(0, NULL)
     return msg
 
 
@@ -657,10 +638,8 @@ def msg_init(Msg msg=None):
 
 def msg_init_size(Msg msg, size_t size):
     """A Msg of `size` bytes (msg None: a new one; else it is re-initialised)."""
-    cdef Msg target = _new_msg(msg)
-    if C.zmq_msg_init_size(&target._c_msg, size) != 0:
-        C.zmq_msg_init(&target._c_msg)
-        raise MemoryError("no memory for a %d-byte message" % size)
+    cdef Msg target = Msg() if msg is None else msg
+    target.init_c(size, NULL)
     return target if msg is None else 0
 
 
@@ -672,11 +651,7 @@ def msg_init_data(Msg msg, data, size=None, ffn=None, hint=None):
     cdef Msg target = _new_msg(msg)
     PyObject_GetBuffer(data, &view, PyBUF_SIMPLE)
     try:
-        length = _length(size, view.len, "size")
-        if C.zmq_msg_init_size(&target._c_msg, length) != 0:
-            C.zmq_msg_init(&target._c_msg)
-            raise MemoryError("no memory for a %d-byte message" % length)
-        memcpy(C.zmq_msg_data(&target._c_msg), view.buf, length)
+        target.init_c(_length(size, view.len, "size"), view.buf)
     finally:
         PyBuffer_Release(&view)
     if ffn is not None:
@@ -730,25 +705,13 @@ def msg_close(Msg msg not None):
 
 def msg_copy(Msg dest not None, Msg src not None):
     """Make `dest` share `src`'s data."""
-    if dest is src:
-        return 0                    # (libzmq would close it before copying it)
-    dest._check_unexported("copy into")
-    src._check_idle()
-    if src._exports and C.zmq_msg_get(&src._c_msg, C.ZMQ_SHARED) != 1:
-        raise BufferError("can not share a message's data while writable memoryviews of it exist")
-    if C.zmq_msg_copy(&dest._c_msg, &src._c_msg) != 0:
-        raise ZMQError(None, "msg_copy")
+    dest.copy_c(src)
     return 0
 
 
 def msg_move(Msg dest not None, Msg src not None):
     """Move `src`'s data into `dest` (`src` is left empty)."""
-    if dest is src:
-        return 0                    # (libzmq would close it first: its data lost)
-    dest._check_unexported("move into")
-    src._check_unexported("move")
-    if C.zmq_msg_move(&dest._c_msg, &src._c_msg) != 0:
-        raise ZMQError(None, "msg_move")
+    dest.move_c(src)
     return 0
 
 
@@ -758,25 +721,21 @@ def msg_data(Msg msg not None):
 
 
 def msg_size(Msg msg not None):
-    return C.zmq_msg_size(&msg._c_msg)
+    return msg.size_c()
 
 
 def msg_more(Msg msg not None):
-    return C.zmq_msg_more(&msg._c_msg)
+    return msg.more_c()
 
 
 def msg_get(Msg msg not None, int property):
     """A message property: MORE, SRCFD or SHARED."""
-    cdef int value = C.zmq_msg_get(&msg._c_msg, property)
-    if value < 0:
-        raise ZMQError(None, "msg_get(%d)" % property)
-    return value
+    return msg.get_c(property)
 
 
 def msg_set(Msg msg not None, int property, int value):
     """Set a message property (libzmq 4.3 has none to set: EINVAL)."""
-    if C.zmq_msg_set(&msg._c_msg, property, value) != 0:
-        raise ZMQError(None, "msg_set(%d)" % property)
+    msg.set_c(property, value)
     return 0
 
 

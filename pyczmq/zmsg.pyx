@@ -6,7 +6,9 @@ destroyed message raises ClosedError.
 
 from pyczmq._core cimport Frame, Message, Socket
 from pyczmq.includes.libzmq cimport ZMQ_DONTWAIT
-from pyczmq._core import Again, ClosedError, Message, ZMQError
+from pyczmq._core import Again, Message, ZMQError
+
+include "_returncodes.pxi"
 
 __all__ = ["new", "destroy", "recv", "send", "size", "content_size", "append", "push",
            "pop", "addstr", "pushstr", "popstr", "first", "next", "last", "remove",
@@ -39,10 +41,8 @@ def send(Message msg, Socket sock not None):
         return 0
     try:
         sock.send_message_c(msg)
-    except ClosedError:
-        raise
-    except ZMQError:
-        return -1
+    except ZMQError as error:
+        return failed(error, -1)
     return 0
 
 
@@ -119,10 +119,8 @@ def save(Message msg not None, filename):
     """Save the message to a file; returns 0, or -1 on error."""
     try:
         msg.save(filename)
-    except ClosedError:
-        raise
-    except OSError:
-        return -1
+    except OSError as error:
+        return failed(error, -1)
     return 0
 
 
@@ -132,10 +130,8 @@ def load(Message msg, filename):
     target = Message() if msg is None else msg
     try:
         return target.load(filename)
-    except ClosedError:
-        raise
-    except (OSError, ValueError):
-        return None
+    except (OSError, ValueError) as error:
+        return failed(error, None)
 
 
 def wrap(Message msg not None, frame):

@@ -7,7 +7,9 @@ as in the 2013 module; see pyczmq.zsockopt.
 """
 
 from pyczmq._core cimport Socket
-from pyczmq._core import DYNFROM, DYNTO, ClosedError, Socket, ZMQError
+from pyczmq._core import DYNFROM, DYNTO, Socket, ZMQError
+
+include "_returncodes.pxi"
 
 __all__ = ["new", "destroy", "bind", "unbind", "connect", "disconnect", "poll",
            "type_str", "DYNFROM", "DYNTO"]
@@ -28,19 +30,15 @@ def bind(Socket sock not None, endpoint):
     ``tcp://host:*`` picks a free port from DYNFROM (49152) to DYNTO (65535)."""
     try:
         return sock.bind(endpoint)
-    except ClosedError:
-        raise
-    except ZMQError:
-        return -1
+    except ZMQError as error:
+        return failed(error, -1)
 
 
 cdef int _status(method, Socket sock, endpoint) except -2:
     try:
         method(sock, endpoint)
-    except ClosedError:
-        raise
-    except ZMQError:
-        return -1
+    except ZMQError as error:
+        return failed(error, -1)
     return 0
 
 

@@ -6,13 +6,15 @@ send functions return 0 or -1 as in the seed.
 """
 
 from pyczmq._core cimport Socket, decode_text, encode_text
-from pyczmq._core import Again, ClosedError, ZMQError
+from pyczmq._core import Again, ZMQError
 from pyczmq.includes.libzmq cimport ZMQ_DONTWAIT as DONTWAIT, ZMQ_SNDMORE as SNDMORE
 
 cdef extern from "Python.h":
     const char *PyUnicode_AsUTF8AndSize(object text, Py_ssize_t *size) except NULL
 
 __all__ = ["recv", "recv_nowait", "recvx", "send", "sendm", "sendx"]
+
+include "_returncodes.pxi"
 
 
 cdef int _send(Socket sock, object string, int flags) except -2:
@@ -27,10 +29,8 @@ cdef int _send(Socket sock, object string, int flags) except -2:
         text, size = <bytes>string, len(<bytes>string)
     try:
         sock.send_buffer(text, size, flags)
-    except ClosedError:
-        raise
-    except ZMQError:
-        return -1
+    except ZMQError as error:
+        return failed(error, -1)
     return 0
 
 
@@ -68,10 +68,8 @@ def sendx(Socket sock not None, *strings):
         return 0
     try:
         sock.send_multipart(strings)
-    except ClosedError:
-        raise
-    except ZMQError:
-        return -1
+    except ZMQError as error:
+        return failed(error, -1)
     return 0
 
 
@@ -80,8 +78,6 @@ def recvx(Socket sock not None):
     message could not be read."""
     try:
         parts = sock.recv_multipart()
-    except ClosedError:
-        raise
-    except ZMQError:
-        return -1
+    except ZMQError as error:
+        return failed(error, -1)
     return [decode_text(part) for part in parts]

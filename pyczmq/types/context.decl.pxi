@@ -24,4 +24,11 @@ cdef class Context:
     cdef bint _started(self) noexcept
     cdef dict _thread_settings(self)
     cdef int _before_first_socket(self) except -1
-    cdef int _set_option(self, int option, object value) except -1
+    cdef int _check_own(self, str action) except -1
+
+    # Public Cython API: libzmq's zmq_ctx_* calls on this context, checked
+    # (pyczmq.zmq's ctx_get, ctx_set, ctx_term and ctx_shutdown).
+    cdef int get_option_c(self, int option) except -1
+    cdef int set_option_c(self, int option, object value) except -1
+    cdef int term_c(self) except -1
+    cdef int shutdown_c(self) except -1

@@ -209,7 +209,38 @@ cdef class Context:
             _try_thread_settings(self._thread_settings(), "start the context's I/O threads")
         return 0
 
-    cdef int _set_option(self, int option, object value) except -1:
+    cdef int _check_own(self, str action) except -1:
+        """Raise unless it owns a libzmq context of its own, not yet terminated."""
+        if self._c_ctx == NULL and self._destroyed:
+            raise ContextTerminated(ETERM, "%s: the context was already terminated" % action)
+        if self._c_ctx == NULL:
+            raise ZMQError(EINVAL, "%s: CZMQ's shared context belongs to the process; "
+                           "use Context.destroy() to end a scope of it" % action)
+        return 0
+
+    cdef int term_c(self) except -1:
+        """zmq_ctx_term() of an own libzmq context (see pyczmq.zmq.ctx_term);
+        ZMQError for a scope of CZMQ's shared one."""
+        self._check_own("ctx_term")
+        return self._terminate()
+
+    cdef int shutdown_c(self) except -1:
+        """zmq_ctx_shutdown() of an own libzmq context (see pyczmq.zmq.ctx_shutdown);
+        ZMQError for a scope of CZMQ's shared one."""
+        self._check_own("ctx_shutdown")
+        if zmq_ctx_shutdown(self._c_ctx) != 0:
+            raise ZMQError()
+        return 0
+
+    cdef int get_option_c(self, int option) except -1:
+        """zmq_ctx_get() of its libzmq context (see pyczmq.zmq.ctx_get)."""
+        self._check_alive()
+        cdef int value = zmq_ctx_get(self._zmq_context(), option)
+        if value < 0:
+            raise ZMQError(None, "ctx_get(%d)" % option)
+        return value
+
+    cdef int set_option_c(self, int option, object value) except -1:
         """zmq_ctx_set(), refusing what libzmq 4.3.4 accepts but can not use
         (it aborts later, in its I/O threads): see pyczmq.zmq.ctx_set."""
         cdef void *context

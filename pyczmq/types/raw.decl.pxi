@@ -6,6 +6,16 @@ cdef class Msg:
     cdef int _check_idle(self) except -1
     cdef int _check_unexported(self, str action) except -1
 
+    # Public Cython API: libzmq's zmq_msg_* calls on this message, checked
+    # (pyczmq.zmq's msg_* functions).
+    cdef int init_c(self, size_t size, const void *data) except -1
+    cdef int copy_c(self, Msg src) except -1
+    cdef int move_c(self, Msg src) except -1
+    cdef size_t size_c(self) noexcept
+    cdef int more_c(self) noexcept
+    cdef int get_c(self, int property) except -1
+    cdef int set_c(self, int property, int value) except -1
+
 
 cdef class Pollitem:
     cdef readonly object socket     # a Socket, or None for a file descriptor

@@ -28,6 +28,62 @@ cdef class Msg:
             raise BufferError("can not %s a message while memoryviews of it exist" % action)
         return 0
 
+    cdef int init_c(self, size_t size, const void *data) except -1:
+        """Drop its data, then hold `size` bytes: a copy of `data`, unless NULL
+        (zmq_msg_close + zmq_msg_init_size).  Refused while another thread uses
+        it or memoryviews of it exist; MemoryError (left empty) without memory."""
+        self._check_unexported("initialise")
+        zmq_msg_close(&self._c_msg)
+        if zmq_msg_init_size(&self._c_msg, size) != 0:
+            zmq_msg_init(&self._c_msg)
+            raise MemoryError("no memory for a %d-byte message" % size)
+        if data != NULL and size:
+            memcpy(zmq_msg_data(&self._c_msg), data, size)
+        return 0
+
+    cdef int copy_c(self, Msg src) except -1:
+        """Share `src`'s data (zmq_msg_copy; copying itself does nothing)."""
+        if src is self:
+            return 0                    # (libzmq would close it before copying it)
+        self._check_unexported("copy into")
+        src._check_idle()
+        if src._exports and zmq_msg_get(&src._c_msg, ZMQ_SHARED) != 1:
+            raise BufferError("can not share a message's data while writable memoryviews "
+                              "of it exist")
+        if zmq_msg_copy(&self._c_msg, &src._c_msg) != 0:
+            raise ZMQError(None, "msg_copy")
+        return 0
+
+    cdef int move_c(self, Msg src) except -1:
+        """Take `src`'s data, leaving it empty (zmq_msg_move; moving itself does
+        nothing)."""
+        if src is self:
+            return 0                    # (libzmq would close it first: its data lost)
+        self._check_unexported("move into")
+        src._check_unexported("move")
+        if zmq_msg_move(&self._c_msg, &src._c_msg) != 0:
+            raise ZMQError(None, "msg_move")
+        return 0
+
+    cdef size_t size_c(self) noexcept:
+        return zmq_msg_size(&self._c_msg)
+
+    cdef int more_c(self) noexcept:
+        return zmq_msg_more(&self._c_msg)
+
+    cdef int get_c(self, int property) except -1:
+        """A message property (zmq_msg_get): MORE, SRCFD or SHARED."""
+        cdef int value = zmq_msg_get(&self._c_msg, property)
+        if value < 0:
+            raise ZMQError(None, "msg_get(%d)" % property)
+        return value
+
+    cdef int set_c(self, int property, int value) except -1:
+        """Set a message property (zmq_msg_set; libzmq 4.3 has none to set)."""
+        if zmq_msg_set(&self._c_msg, property, value) != 0:
+            raise ZMQError(None, "msg_set(%d)" % property)
+        return 0
+
     def size(self):
         """Number of bytes of data."""
         return zmq_msg_size(&self._c_msg)
