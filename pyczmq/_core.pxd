@@ -19,7 +19,6 @@
 # (all the other names starting with "_", cert_from_pointer), and the types
 # that pyczmq/__init__.pxd does not export.
 
-cimport cython
 from cpython.pythread cimport PyThread_type_lock
 from posix.types cimport pid_t
 

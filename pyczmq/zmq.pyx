@@ -376,7 +376,7 @@ def recv(Socket sock not None, buf=None, len=None, int flags=0):
         room = _length(len, view.len, "len")
         C.zmq_msg_init(&msg)
         try:
-            if not sock._recv_one(&msg, flags):
+            if not sock.recv_zmq_msg_c(&msg, flags):
                 raise Again(_errno.EAGAIN, "recv: nothing to receive")
             size = C.zmq_msg_size(&msg)
             memcpy(view.buf, C.zmq_msg_data(&msg), min(size, room))
@@ -661,30 +661,17 @@ def msg_init_data(Msg msg, data, size=None, ffn=None, hint=None):
 
 def msg_send(Msg msg not None, Socket sock not None, int flags=0):
     """Send the message (it is left empty); returns its size."""
-    cdef size_t size = C.zmq_msg_size(&msg._c_msg)
     _check_flags(flags, _SEND_FLAGS, "msg_send")
-    msg._check_unexported("send")
-    msg._busy = True
-    try:
-        sock._send_one(&msg._c_msg, flags)
-    finally:
-        msg._busy = False
-    return size
+    return msg.send_c(sock, flags)
 
 
 def msg_recv(Msg msg not None, Socket sock not None, int flags=0):
     """Receive one part into the message; returns its size (Again with DONTWAIT
     when nothing waits)."""
     _check_flags(flags, C.ZMQ_DONTWAIT, "msg_recv")
-    msg._check_unexported("receive into")
-    msg._busy = True
-    try:
-        received = sock._recv_one(&msg._c_msg, flags)
-    finally:
-        msg._busy = False
-    if not received:
+    if not msg.recv_c(sock, flags):
         raise Again(_errno.EAGAIN, "msg_recv: nothing to receive")
-    return C.zmq_msg_size(&msg._c_msg)
+    return msg.size_c()
 
 
 def sendmsg(Socket sock not None, Msg msg not None, int flags=0):

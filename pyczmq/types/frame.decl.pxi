@@ -24,14 +24,9 @@ cdef class Frame:
     cdef bint _private          # made here and never shared with libzmq: views may write
     cdef object __weakref__
 
-    @cython.final
     cdef int _check(self) except -1
-    @cython.final
     cdef int _check_owned(self, str action) except -1
     cdef zframe_t *_give(self, FrameState state) except NULL
-    @cython.final
     cdef int _lend(self, zmq_msg_t *msg, bint reuse) except -1
-    @cython.final
     cdef void _unlend(self, zmq_msg_t *msg) noexcept
-    @cython.final
     cdef void _sent(self, bint reuse) noexcept

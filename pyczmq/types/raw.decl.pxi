@@ -11,6 +11,8 @@ cdef class Msg:
     cdef int init_c(self, size_t size, const void *data) except -1
     cdef int copy_c(self, Msg src) except -1
     cdef int move_c(self, Msg src) except -1
+    cdef size_t send_c(self, Socket sock, int flags) except? 0
+    cdef int recv_c(self, Socket sock, int flags) except -1
     cdef size_t size_c(self) noexcept
     cdef int more_c(self) noexcept
     cdef int get_c(self, int property) except -1

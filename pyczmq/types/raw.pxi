@@ -65,6 +65,28 @@ cdef class Msg:
             raise ZMQError(None, "msg_move")
         return 0
 
+    cdef size_t send_c(self, Socket sock, int flags) except? 0:
+        """Send the message through `sock` (flags: ZMQ_SNDMORE | ZMQ_DONTWAIT);
+        it is left empty.  Returns the size sent."""
+        cdef size_t size = zmq_msg_size(&self._c_msg)
+        self._check_unexported("send")
+        self._busy = True
+        try:
+            sock.send_zmq_msg_c(&self._c_msg, flags)
+        finally:
+            self._busy = False
+        return size
+
+    cdef int recv_c(self, Socket sock, int flags) except -1:
+        """Receive one part from `sock` into the message: 1, or 0 under
+        ZMQ_DONTWAIT when nothing waits."""
+        self._check_unexported("receive into")
+        self._busy = True
+        try:
+            return sock.recv_zmq_msg_c(&self._c_msg, flags)
+        finally:
+            self._busy = False
+
     cdef size_t size_c(self) noexcept:
         return zmq_msg_size(&self._c_msg)
 

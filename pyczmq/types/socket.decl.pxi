@@ -29,40 +29,23 @@ cdef class Socket(SocketOptions):
     cdef str _last_endpoint(self)
     cdef int _bind_error(self, bytes address)
     # The I/O gate (types/socket.pxi): the reservation, the one try of a part,
-    # the one wait.  Final: direct C calls (ActorPipe overrides only
-    # _close_handle and _refuse_send).
-    @cython.final
+    # the one wait (ActorPipe overrides only _close_handle and _refuse_send).
     cdef bint _try_reserve(self) noexcept
-    @cython.final
     cdef int _reserve(self) except -1
-    @cython.final
     cdef void _release(self) noexcept nogil
     cdef int _refuse_send(self) except -1
-    @cython.final
     cdef int _poll(self, short events, long timeout, bint interruptible) except -1
-    @cython.final
     cdef int _wait(self, short events, bint interruptible) except -1
-    @cython.final
     cdef int _raise_send(self) except -1
-    @cython.final
     cdef int _send_part(self, zmq_msg_t *msg, int flags) except -1
-    @cython.final
     cdef int _send_when_room(self, zmq_msg_t *msg, int flags) except -1
-    @cython.final
     cdef int _recv_part(self, zmq_msg_t *msg, int flags, bint interruptible) except -1
-    @cython.final
     cdef int _recv_when_ready(self, zmq_msg_t *msg, bint interruptible) except -1
-    @cython.final
     cdef int _send_one(self, zmq_msg_t *msg, int flags) except -1
-    @cython.final
     cdef int _recv_one(self, zmq_msg_t *msg, int flags) except -1
-    @cython.final
     cdef int _fill_part(self, zmq_msg_t *msg, const void *data, size_t size) except -1
-    @cython.final
     cdef int _send_copy(self, const void *data, size_t size, int flags) except -1
-    @cython.final
     cdef int _send_data(self, const void *data, size_t size, int flags) except -1
-    @cython.final
     cdef void _drop_rest(self, zmq_msg_t *part, bint more) noexcept
     # The public Cython API: parts as C data, frames and messages, nogil loops.
     cdef int send_buffer(self, const void *data, size_t size, int flags) except -1
@@ -72,6 +55,8 @@ cdef class Socket(SocketOptions):
     cdef Frame recv_frame_c(self, int flags)
     cdef int send_message_c(self, Message msg) except -1
     cdef Message recv_message_c(self, int flags)
+    cdef int send_zmq_msg_c(self, zmq_msg_t *msg, int flags) except -1
+    cdef int recv_zmq_msg_c(self, zmq_msg_t *msg, int flags) except -1
     # Loops without the GIL: reserve the socket with begin_nogil() (GIL held),
     # call send_nogil()/recv_nogil() in the loop, then end_nogil().
     cdef int begin_nogil(self) except -1

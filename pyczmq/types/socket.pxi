@@ -823,6 +823,17 @@ cdef class Socket(SocketOptions):
         finally:
             zmq_msg_close(&msg)
 
+    cdef int send_zmq_msg_c(self, zmq_msg_t *msg, int flags) except -1:
+        """Send a libzmq message as one part (flags: ZMQ_SNDMORE | ZMQ_DONTWAIT):
+        `msg` is empty after the send; after a failure it is unchanged (the
+        caller closes it either way)."""
+        return self._send_one(msg, flags)
+
+    cdef int recv_zmq_msg_c(self, zmq_msg_t *msg, int flags) except -1:
+        """Receive one part into the initialised libzmq message `msg`: 1, or 0
+        if `flags` has ZMQ_DONTWAIT and nothing waits."""
+        return self._recv_one(msg, flags)
+
     # -- Cython API: loops without the GIL ---------------------------------------
 
     cdef int begin_nogil(self) except -1:
