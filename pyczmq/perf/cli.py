@@ -9,6 +9,18 @@ message delivered before the clock starts.  Every cell is the median of
 --repeat runs; the runs of the contestants alternate, so a slow moment of the
 machine does not favour one of them.
 
+Every contestant, C included, runs with glibc's malloc thresholds where its
+own dynamic rule ends up in a program that has once freed a 32 MiB block:
+MALLOC_MMAP_THRESHOLD_=32 MiB, MALLOC_TRIM_THRESHOLD_=64 MiB (--malloc
+default: leave them as the environment has them).  In a fresh process the
+rule's thresholds are 2x the biggest mmapped block freed so far, so after
+the first 1 MiB part the trim threshold is about 2 MiB: freeing the two 1 MiB
+parts of a message at the top of the heap then gives the memory back to the
+kernel (brk), and the next message faults 512 fresh pages in (~700 page
+faults a message, 10x slower), while a process whose history once raised the
+thresholds never does.  The table would measure the processes' allocation
+history, not the code under test.
+
 Next to the inproc rows of small messages: the GIL bound.  The two threads of
 inproc-thr run Python under one GIL, so pyczmq can not move more than about
 1 / (cost of a send + cost of a receive) messages a second; those costs are
@@ -39,6 +51,9 @@ SHARE = {"pyczmq-frames": 0.5, "pyczmq-zerocopy": 0.25, "pyzmq": 0.25}
 # The GIL bound: calls timed per row and run (a few milliseconds), and the
 # biggest message size it is shown for.
 BOUND_CALLS, BOUND_MAX_SIZE = 20_000, 1024
+# glibc's malloc thresholds for every contestant (see above): the values its
+# dynamic rule reaches at most (mmap threshold 32 MiB, trim threshold 2x that).
+MALLOC_STEADY = {"MALLOC_MMAP_THRESHOLD_": str(32 << 20), "MALLOC_TRIM_THRESHOLD_": str(64 << 20)}
 TIMEOUT = 300
 _endpoints = itertools.count()
 
@@ -130,13 +145,15 @@ def _prepare(contestants):
 
 
 def measure(contestants, transports, sizes, parts_list, repeat, scale, latency=True,
-            throughput=True, progress=None):
+            throughput=True, progress=None, malloc="steady"):
     """Run the whole matrix; returns the rows (dicts), the contestants left out
     and those shown as "n/a"."""
     programs, missing, unsupported = _prepare(contestants)
     present = [name for name in contestants if name not in missing]
     running = [name for name in present if name not in unsupported]
     env = dict(os.environ)
+    if malloc == "steady" and not any(name in env for name in MALLOC_STEADY):
+        env.update(MALLOC_STEADY)           # for every contestant alike
     if programs.get("cython"):
         env["PYCZMQ_PERF_CYTHON_PATH"] = str(programs["cython"])
     workloads = []
@@ -326,6 +343,10 @@ def main(argv=None):
     parser.add_argument("--no-throughput", action="store_true")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON ('-': stdout)")
     parser.add_argument("--plot", metavar="FILE.png", help="also draw the table (needs matplotlib)")
+    parser.add_argument("--malloc", choices=("steady", "default"), default="steady",
+                        help="glibc malloc thresholds of every contestant: 'steady' (mmap 32 MiB, "
+                             "trim 64 MiB, unless MALLOC_*_THRESHOLD_ is set already) or "
+                             "'default' (the environment's: a fresh process's dynamic ones)")
     args = parser.parse_args(argv)
     if args.quick:
         args.repeat, args.scale = 1, args.scale * 0.2
@@ -339,16 +360,22 @@ def main(argv=None):
         pyczmq.__version__, ".".join(map(str, pyczmq.czmq_version())),
         ".".join(map(str, pyczmq.zmq_version())), sys.version.split()[0], os.cpu_count()),
         flush=True)
+    tuned = [name for name in MALLOC_STEADY if name in os.environ]
+    print("malloc thresholds of every contestant: %s" % (
+        "as set in the environment (%s)" % ", ".join("%s=%s" % (n, os.environ[n]) for n in tuned)
+        if tuned else "mmap 32 MiB, trim 64 MiB (--malloc steady)" if args.malloc == "steady"
+        else "glibc's dynamic ones (--malloc default)"), flush=True)
     rows, missing, unsupported = measure(contestants, args.transports.split(","),
                             [int(size) for size in args.sizes.split(",")],
                             [int(parts) for parts in args.parts.split(",")],
-                            args.repeat, args.scale, latency=not args.no_latency,
+                            args.repeat, args.scale, latency=not args.no_latency, malloc=args.malloc,
                             throughput=not args.no_throughput,
                             progress=lambda row: print(".", end="", flush=True, file=sys.stderr))
     print(file=sys.stderr)
     print(format_table(rows, contestants, missing, unsupported), end="")
     if args.json:
-        document = json.dumps({"rows": rows, "missing": missing, "unsupported": unsupported},
+        document = json.dumps({"rows": rows, "missing": missing, "unsupported": unsupported,
+                               "malloc": args.malloc},
                               indent=2)
         if args.json == "-":
             print(document)
