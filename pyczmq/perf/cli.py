@@ -368,8 +368,8 @@ def main(argv=None):
     rows, missing, unsupported = measure(contestants, args.transports.split(","),
                             [int(size) for size in args.sizes.split(",")],
                             [int(parts) for parts in args.parts.split(",")],
-                            args.repeat, args.scale, latency=not args.no_latency, malloc=args.malloc,
-                            throughput=not args.no_throughput,
+                            args.repeat, args.scale, latency=not args.no_latency,
+                            throughput=not args.no_throughput, malloc=args.malloc,
                             progress=lambda row: print(".", end="", flush=True, file=sys.stderr))
     print(file=sys.stderr)
     print(format_table(rows, contestants, missing, unsupported), end="")
