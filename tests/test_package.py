@@ -3,6 +3,7 @@ here with "undefined symbol"), the .pxd files ship, and the build stops with
 one clear line when CZMQ is missing."""
 
 import importlib
+import inspect
 import json
 import os
 import pathlib
@@ -104,20 +105,43 @@ def test_the_main_job_runs_every_column_and_plots(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     table = json.loads(results.read_text())
     assert table["missing"] == {}
+    # The zero-copy column runs where Socket.send takes copy= and is "n/a"
+    # (the reason given) where it does not.
+    zero_copy = "copy" in inspect.signature(pyczmq.Socket.send).parameters
+    if zero_copy:
+        assert table["unsupported"] == {}
+    else:
+        assert list(table["unsupported"]) == ["pyczmq-zerocopy"]
+        assert "copy" in table["unsupported"]["pyczmq-zerocopy"]
     assert {row["pattern"] for row in table["rows"]} == {"push-pull", "req-rep"}
     for row in table["rows"]:
-        assert set(row["results"]) == {"c", "cython", "pyczmq", "pyczmq-frames", "pyzmq"}
-        assert all(result["seconds"] for result in row["results"].values()), row
+        assert set(row["results"]) == {"c", "cython", "pyczmq", "pyczmq-frames",
+                                       "pyczmq-zerocopy", "pyzmq"}
+        assert all(result["seconds"] for name, result in row["results"].items()
+                   if zero_copy or name != "pyczmq-zerocopy"), row
+        assert zero_copy or row["results"]["pyczmq-zerocopy"] == {
+            "unsupported": table["unsupported"]["pyczmq-zerocopy"]}
+    # The GIL bound of the inproc 64 B row: 1 / (send + recv), both measured.
+    bound = table["rows"][0]["gil_bound"]
+    assert bound["send_s"] > 0 and bound["recv_s"] > 0
+    assert bound["messages_per_s"] == pytest.approx(1 / (bound["send_s"] + bound["recv_s"]))
+    assert "gil_bound" not in table["rows"][1]          # REQ/REP has none
     # The printed table: a column per contestant, a number in each cell and
     # the two ratios computed (no "error", no "-").
     lines = run.stdout.splitlines()
     for title in ("PUSH/PULL throughput", "REQ/REP latency"):
         start = next(index for index, line in enumerate(lines) if line.startswith(title))
         header, cells = lines[start + 1], lines[start + 3].split()
-        for column in ("C", "Cython nogil", "pyczmq", "Frame/Message", "pyzmq",
-                       "pyczmq/pyzmq", "pyczmq/C"):
+        columns = ["C", "Cython nogil", "pyczmq", "Frame/Message", "zero-copy", "pyzmq",
+                   "pyczmq/pyzmq", "pyczmq/C", "zero-copy/C"]
+        if title == "PUSH/PULL throughput":
+            columns += ["GIL bound", "pyczmq/bound"]
+        for column in columns:
             assert re.search(r"(^|  )%s(  |$)" % re.escape(column), header), header
-        assert cells[:3] == ["inproc", "64", "B"] and "error" not in cells and "-" not in cells
+        assert cells[:3] == ["inproc", "64", "B"] and "error" not in cells
+        # Without copy= the zero-copy cell and its ratio are "n/a" and "-".
+        assert cells.count("n/a") == (0 if zero_copy else 1)
+        assert cells.count("-") == (0 if zero_copy else 1)
     # --plot: one chart per pattern, 12 x 4.5 inches each at 100 dpi.
     assert _png_size(picture) == (1200, 900)
 

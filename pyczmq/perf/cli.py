@@ -1,12 +1,31 @@
 """python -m pyczmq.perf: PUSH/PULL throughput and REQ/REP latency of
 pyczmq next to C (zmqperf.c on libzmq), a nogil Cython loop over pyczmq and
-pyzmq, measured side by side and interleaved in one run.
+pyzmq, measured side by side and interleaved in one run.  "zero-copy" is pyczmq's
+send(data, copy=False) received as Frames ("n/a" on a pyczmq without copy=).
 
 Sender and receiver are two processes for ipc and tcp (loopback only) and
 two threads of one process for inproc.  Connections are made and a warm-up
 message delivered before the clock starts.  Every cell is the median of
 --repeat runs; the runs of the contestants alternate, so a slow moment of the
 machine does not favour one of them.
+
+Every contestant, C included, runs with glibc's malloc thresholds where its
+own dynamic rule ends up in a program that has once freed a 32 MiB block:
+MALLOC_MMAP_THRESHOLD_=32 MiB, MALLOC_TRIM_THRESHOLD_=64 MiB (--malloc
+default: leave them as the environment has them).  In a fresh process the
+rule's thresholds are 2x the biggest mmapped block freed so far, so after
+the first 1 MiB part the trim threshold is about 2 MiB: freeing the two 1 MiB
+parts of a message at the top of the heap then gives the memory back to the
+kernel (brk), and the next message faults 512 fresh pages in (~700 page
+faults a message, 10x slower), while a process whose history once raised the
+thresholds never does.  The table would measure the processes' allocation
+history, not the code under test.
+
+Next to the inproc rows of small messages: the GIL bound.  The two threads of
+inproc-thr run Python under one GIL, so pyczmq can not move more than about
+1 / (cost of a send + cost of a receive) messages a second; those costs are
+measured in one thread over an inproc PAIR (batches of 1,000, as in
+benchmarks/), and the pyczmq cell is shown as a share of that bound.
 """
 
 import argparse
@@ -20,15 +39,21 @@ import tempfile
 
 from pyczmq.perf import native
 
-CONTESTANTS = ["c", "cython", "pyczmq", "pyczmq-frames", "pyzmq"]
+CONTESTANTS = ["c", "cython", "pyczmq", "pyczmq-frames", "pyczmq-zerocopy", "pyzmq"]
 TITLES = {"c": "C", "cython": "Cython nogil", "pyczmq": "pyczmq", "pyczmq-frames": "Frame/Message",
-          "pyzmq": "pyzmq"}
+          "pyczmq-zerocopy": "zero-copy", "pyzmq": "pyzmq"}
 # Messages per run, by message size: about half a second at C's speed (short
 # runs are dominated by the pipeline filling up); the slower contestants move
 # a share of that, so that every run takes about as long.
 THROUGHPUT_COUNT = {64: 2_000_000, 1 << 20: 2_000}
 LATENCY_COUNT = {64: 20_000, 1 << 20: 500}
-SHARE = {"pyczmq-frames": 0.5, "pyzmq": 0.25}
+SHARE = {"pyczmq-frames": 0.5, "pyczmq-zerocopy": 0.25, "pyzmq": 0.25}
+# The GIL bound: calls timed per row and run (a few milliseconds), and the
+# biggest message size it is shown for.
+BOUND_CALLS, BOUND_MAX_SIZE = 20_000, 1024
+# glibc's malloc thresholds for every contestant (see above): the values its
+# dynamic rule reaches at most (mmap threshold 32 MiB, trim threshold 2x that).
+MALLOC_STEADY = {"MALLOC_MMAP_THRESHOLD_": str(32 << 20), "MALLOC_TRIM_THRESHOLD_": str(64 << 20)}
 TIMEOUT = 300
 _endpoints = itertools.count()
 
@@ -65,6 +90,8 @@ def _run(contestant, programs, pattern, transport, count, size, parts, env):
             raise RuntimeError("no ready line: %s" % bound.stderr.read().strip()[-500:])
         connecting = subprocess.run(command + [client, ready[1]] + [str(arg) for arg in tail],
                                     capture_output=True, text=True, timeout=TIMEOUT, env=env)
+        if connecting.returncode != 0:          # the bound side would wait for it in vain
+            raise RuntimeError(connecting.stderr.strip()[-500:] or "%s failed" % client)
         out, err = bound.communicate(timeout=TIMEOUT)
     finally:
         if bound.poll() is None:
@@ -76,9 +103,27 @@ def _run(contestant, programs, pattern, transport, count, size, parts, env):
     return float(timed.split()[-1])
 
 
+def _worker(args, env=None):
+    """Run a pyczmq.perf.worker that prints one line: its words."""
+    result = subprocess.run([sys.executable, "-m", "pyczmq.perf.worker"] + [str(a) for a in args],
+                            capture_output=True, text=True, timeout=TIMEOUT, env=env)
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr.strip()[-500:] or "failed")
+    return result.stdout.split()
+
+
+def gil_bound(count, size, parts, env=None):
+    """The seconds of a pyczmq send and receive (one thread, inproc PAIR) and
+    the bound they set on two Python threads: 1 / (send + receive) messages/s."""
+    send, recv = (float(word) for word in _worker(["pyczmq", "per-call", count, size, parts],
+                                                  env))
+    return {"send_s": send, "recv_s": recv, "messages_per_s": 1 / (send + recv)}
+
+
 def _prepare(contestants):
-    """Build what must be built: {contestant: program or path}, {contestant: reason left out}."""
-    programs, missing = {}, {}
+    """Build what must be built: {contestant: program or path}, {contestant: reason left out},
+    {contestant: reason its cells are "n/a"} (shown, but not run)."""
+    programs, missing, unsupported = {}, {}, {}
     if "c" in contestants:
         programs["c"], reason = native.build_c()
         if reason:
@@ -92,15 +137,23 @@ def _prepare(contestants):
             import zmq  # noqa: F401
         except ImportError:
             missing["pyzmq"] = "pyzmq is not installed"
-    return programs, missing
+    if "pyczmq-zerocopy" in contestants:
+        answer = _worker(["pyczmq-zerocopy", "probe"])
+        if answer[0] != "ok":
+            unsupported["pyczmq-zerocopy"] = " ".join(answer[1:])
+    return programs, missing, unsupported
 
 
 def measure(contestants, transports, sizes, parts_list, repeat, scale, latency=True,
-            throughput=True, progress=None):
-    """Run the whole matrix; returns the rows (dicts) and the contestants left out."""
-    programs, missing = _prepare(contestants)
+            throughput=True, progress=None, malloc="steady"):
+    """Run the whole matrix; returns the rows (dicts), the contestants left out
+    and those shown as "n/a"."""
+    programs, missing, unsupported = _prepare(contestants)
     present = [name for name in contestants if name not in missing]
+    running = [name for name in present if name not in unsupported]
     env = dict(os.environ)
+    if malloc == "steady" and not any(name in env for name in MALLOC_STEADY):
+        env.update(MALLOC_STEADY)           # for every contestant alike
     if programs.get("cython"):
         env["PYCZMQ_PERF_CYTHON_PATH"] = str(programs["cython"])
     workloads = []
@@ -114,11 +167,20 @@ def measure(contestants, transports, sizes, parts_list, repeat, scale, latency=T
         base = counts.get(size, max(10, 128_000_000 // max(size, 64)))
         shared = pattern == "push-pull" and size < 65536      # the slower ones run fewer
         count = {name: max(10, int(base * scale * (SHARE.get(name, 1) if shared else 1)))
-                 for name in present}
-        runs = {name: [] for name in present}
+                 for name in running}
+        runs = {name: [] for name in running}
         errors = {}
+        bounds = []
+        with_bound = (pattern == "push-pull" and transport == "inproc" and size <= BOUND_MAX_SIZE
+                      and "pyczmq" in running)
         for _ in range(repeat):
-            for name in present:            # interleaved
+            if with_bound:
+                try:
+                    bounds.append(gil_bound(max(2000, int(BOUND_CALLS * min(1, scale * 5))),
+                                            size, parts, env))
+                except (RuntimeError, subprocess.TimeoutExpired, ValueError):
+                    with_bound = False
+            for name in running:            # interleaved
                 if name in errors:
                     continue
                 try:
@@ -128,8 +190,15 @@ def measure(contestants, transports, sizes, parts_list, repeat, scale, latency=T
                     errors[name] = str(error).strip().splitlines()[-1] if str(error).strip() else "failed"
         row = {"pattern": pattern, "transport": transport, "size": size, "parts": parts,
                "results": {}}
+        if with_bound and bounds:
+            send = statistics.median(bound["send_s"] for bound in bounds)
+            recv = statistics.median(bound["recv_s"] for bound in bounds)
+            row["gil_bound"] = {"send_s": send, "recv_s": recv, "messages_per_s": 1 / (send + recv),
+                                "runs": bounds}
         for name in present:
-            if runs[name] and name not in errors:
+            if name in unsupported:
+                row["results"][name] = {"unsupported": unsupported[name]}
+            elif runs[name] and name not in errors:
                 seconds = statistics.median(runs[name])
                 row["results"][name] = {
                     "count": count[name],
@@ -143,7 +212,7 @@ def measure(contestants, transports, sizes, parts_list, repeat, scale, latency=T
         rows.append(row)
         if progress:
             progress(row)
-    return rows, missing
+    return rows, missing, unsupported
 
 
 def _size_text(size):
@@ -151,6 +220,8 @@ def _size_text(size):
 
 
 def _cell(result, key):
+    if "unsupported" in result:
+        return "n/a"
     if "error" in result:
         return "error"
     value = result[key]
@@ -164,11 +235,23 @@ def _ratio(row, top, bottom, key):
     if key not in a or key not in b:
         return "-"
     ratio = a[key] / b[key] if key != "us_per_round_trip" else b[key] / a[key]
-    return "%.2fx" % ratio if top != "pyczmq" or bottom != "c" else "%.0f%%" % (ratio * 100)
+    return "%.2fx" % ratio if bottom != "c" else "%.0f%%" % (ratio * 100)
 
 
-def format_table(rows, contestants, missing):
+def _bound_cells(row):
+    """The GIL bound of a row and the pyczmq cell as a share of it ("-": none)."""
+    bound = row.get("gil_bound")
+    if not bound:
+        return ["-", "-"]
+    pyczmq = row["results"].get("pyczmq", {})
+    share = "%.0f%%" % (pyczmq["messages_per_s"] / bound["messages_per_s"] * 100) \
+        if "messages_per_s" in pyczmq else "-"
+    return [_cell(bound, "messages_per_s"), share]
+
+
+def format_table(rows, contestants, missing, unsupported=None):
     present = [name for name in contestants if name not in missing]
+    unsupported = unsupported or {}
     lines = []
     for pattern, key, title in (("push-pull", "messages_per_s", "PUSH/PULL throughput, messages/s"),
                                 ("req-rep", "us_per_round_trip", "REQ/REP latency, µs per round trip")):
@@ -179,6 +262,12 @@ def format_table(rows, contestants, missing):
         if pattern == "push-pull":
             header.append("pyczmq MB/s")
         header += ["pyczmq/pyzmq", "pyczmq/C"]
+        zero_copy = "pyczmq-zerocopy" in present and "c" in present
+        if zero_copy:
+            header.append("zero-copy/C")
+        bounded = any(row.get("gil_bound") for row in selected)
+        if bounded:
+            header += ["GIL bound", "pyczmq/bound"]
         table = [header]
         for row in selected:
             line = [row["transport"], _size_text(row["size"]), str(row["parts"])]
@@ -186,6 +275,10 @@ def format_table(rows, contestants, missing):
             if pattern == "push-pull":
                 line.append(_cell(row["results"].get("pyczmq", {"error": 1}), "mb_per_s"))
             line += [_ratio(row, "pyczmq", "pyzmq", key), _ratio(row, "pyczmq", "c", key)]
+            if zero_copy:
+                line.append(_ratio(row, "pyczmq-zerocopy", "c", key))
+            if bounded:
+                line += _bound_cells(row)
             table.append(line)
         widths = [max(len(line[i]) for line in table) for i in range(len(header))]
         lines.append(title + (" (higher is better)" if pattern == "push-pull" else " (lower is better)"))
@@ -195,17 +288,24 @@ def format_table(rows, contestants, missing):
             if number == 0:
                 lines.append("  ".join("-" * width for width in widths))
         lines.append("")
+    if any(row.get("gil_bound") for row in rows):
+        lines.append("GIL bound: 1 / (send + recv) of pyczmq, each timed in one thread over an "
+                     "inproc PAIR (two Python threads share one GIL); pyczmq/bound: the pyczmq "
+                     "cell as a share of it")
     for name, reason in missing.items():
         lines.append("%s left out: %s" % (TITLES[name], reason))
+    for name, reason in unsupported.items():
+        lines.append("%s n/a: %s" % (TITLES[name], reason))
     return "\n".join(lines).rstrip() + "\n"
 
 
-def plot(rows, contestants, missing, filename):
+def plot(rows, contestants, missing, filename, unsupported=None):
     """Draw the table as bar charts of absolute rates, on a log scale (needs matplotlib)."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    present = [name for name in contestants if name not in missing]
+    present = [name for name in contestants if name not in missing
+               and name not in (unsupported or {})]
     patterns = [p for p in ("push-pull", "req-rep") if any(r["pattern"] == p for r in rows)]
     figure, axes = plt.subplots(len(patterns), 1, figsize=(12, 4.5 * len(patterns)), squeeze=False)
     for axis, pattern in zip(axes[:, 0], patterns):
@@ -243,6 +343,10 @@ def main(argv=None):
     parser.add_argument("--no-throughput", action="store_true")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON ('-': stdout)")
     parser.add_argument("--plot", metavar="FILE.png", help="also draw the table (needs matplotlib)")
+    parser.add_argument("--malloc", choices=("steady", "default"), default="steady",
+                        help="glibc malloc thresholds of every contestant: 'steady' (mmap 32 MiB, "
+                             "trim 64 MiB, unless MALLOC_*_THRESHOLD_ is set already) or "
+                             "'default' (the environment's: a fresh process's dynamic ones)")
     args = parser.parse_args(argv)
     if args.quick:
         args.repeat, args.scale = 1, args.scale * 0.2
@@ -256,16 +360,23 @@ def main(argv=None):
         pyczmq.__version__, ".".join(map(str, pyczmq.czmq_version())),
         ".".join(map(str, pyczmq.zmq_version())), sys.version.split()[0], os.cpu_count()),
         flush=True)
-    rows, missing = measure(contestants, args.transports.split(","),
+    tuned = [name for name in MALLOC_STEADY if name in os.environ]
+    print("malloc thresholds of every contestant: %s" % (
+        "as set in the environment (%s)" % ", ".join("%s=%s" % (n, os.environ[n]) for n in tuned)
+        if tuned else "mmap 32 MiB, trim 64 MiB (--malloc steady)" if args.malloc == "steady"
+        else "glibc's dynamic ones (--malloc default)"), flush=True)
+    rows, missing, unsupported = measure(contestants, args.transports.split(","),
                             [int(size) for size in args.sizes.split(",")],
                             [int(parts) for parts in args.parts.split(",")],
                             args.repeat, args.scale, latency=not args.no_latency,
-                            throughput=not args.no_throughput,
+                            throughput=not args.no_throughput, malloc=args.malloc,
                             progress=lambda row: print(".", end="", flush=True, file=sys.stderr))
     print(file=sys.stderr)
-    print(format_table(rows, contestants, missing), end="")
+    print(format_table(rows, contestants, missing, unsupported), end="")
     if args.json:
-        document = json.dumps({"rows": rows, "missing": missing}, indent=2)
+        document = json.dumps({"rows": rows, "missing": missing, "unsupported": unsupported,
+                               "malloc": args.malloc},
+                              indent=2)
         if args.json == "-":
             print(document)
         else:
@@ -273,7 +384,7 @@ def main(argv=None):
                 out.write(document + "\n")
     if args.plot:
         try:
-            plot(rows, contestants, missing, args.plot)
+            plot(rows, contestants, missing, args.plot, unsupported)
         except ImportError:
             print("--plot needs matplotlib: pip install matplotlib", file=sys.stderr)
             return 1

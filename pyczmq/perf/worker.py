@@ -9,10 +9,19 @@ The command line and output are those of the C reference, zmqperf.c:
     req ENDPOINT COUNT SIZE          connect, one warm-up round trip, time COUNT; print seconds
     inproc-thr COUNT SIZE PARTS      PUSH/PULL between two threads of this process
     inproc-lat COUNT SIZE            REQ/REP between two threads
+    per-call COUNT SIZE PARTS        one thread, an inproc PAIR: send COUNT messages,
+                                     then receive them, in batches of 1,000; print
+                                     the seconds of a send and of a receive (the
+                                     median batch's, per call)
+    probe                            print "ok", or "n/a REASON" when IMPL can not
+                                     run on this pyczmq (zero-copy before copy=)
 
 IMPL is the code under test:
     pyczmq         Socket.send/recv_bytes, send_multipart/recv_multipart
     pyczmq-frames  the object paths: Frame (one part) or Message (several)
+    pyczmq-zerocopy  send(data, copy=False)/send_multipart(parts, copy=False),
+                   received with recv_frame (one part) or recv_msg (several);
+                   REP echoes the received Frame with send(frame, copy=False)
     pyzmq          pyzmq's copying send/recv and send_multipart/recv_multipart
     cython         loops without the GIL in examples/cython_throughput, a
                    downstream extension that cimports pyczmq (its folder is
@@ -20,11 +29,16 @@ IMPL is the code under test:
 """
 
 import os
+import statistics
 import sys
 import threading
 import time
 
 HWM = 100000            # as zmqperf.c: the same queues for every implementation
+# A sender's linger, ms.  Not -1: CZMQ's shared context is terminated at exit
+# only for sockets with a finite linger (pyczmq's exit never waits forever),
+# and a sender may leave many megabytes queued when its loop ends.
+LINGER = 600_000
 
 
 class CopyingLoops:
@@ -72,7 +86,7 @@ class Pyczmq(CopyingLoops):
         self.ctx = pyczmq.Context()
         self.ctx.set_sndhwm(HWM)
         self.ctx.set_rcvhwm(HWM)
-        self.ctx.set_linger(-1)
+        self.ctx.set_linger(LINGER)
 
     def socket(self, kind, endpoint, bind):
         sock = self.ctx.socket(kind)
@@ -123,6 +137,52 @@ class PyczmqFrames(Pyczmq):
             recv()
 
 
+class PyczmqZeroCopy(Pyczmq):
+    """pyczmq's zero-copy sends: libzmq gets the buffer itself (no copy on
+    either side: received parts stay in their libzmq messages, as Frames)."""
+
+    def send(self, sock, count, size, parts):
+        payload = b"\0" * size
+        if parts == 1:
+            send = sock.send
+            for _ in range(count):
+                send(payload, copy=False)
+        else:
+            message, send = [payload] * parts, sock.send_multipart
+            for _ in range(count):
+                send(message, copy=False)
+
+    def receive(self, sock, count, parts):
+        recv = sock.recv_frame if parts == 1 else sock.recv_msg
+        for _ in range(count):
+            recv()
+
+    def echo(self, sock, count):
+        send, recv = sock.send, sock.recv_frame
+        for _ in range(count):
+            send(recv(), copy=False)
+
+    def round_trips(self, sock, count, size):
+        payload = b"\0" * size
+        send, recv = sock.send, sock.recv_frame
+        for _ in range(count):
+            send(payload, copy=False)
+            recv()
+
+    def missing(self):
+        """Why this pyczmq can not send without copying (None: it can)."""
+        a = self.socket("PAIR", "inproc://perf-probe", True)
+        b = self.socket("PAIR", "inproc://perf-probe", False)
+        try:
+            a.send(b"probe", copy=False)
+            a.send_multipart([b"probe", b"probe"], copy=False)
+        except TypeError as error:           # before copy= was added
+            return "this pyczmq has no zero-copy send (%s)" % error
+        if bytes(b.recv_frame()) != b"probe" or len(b.recv_msg()) != 2:
+            return "zero-copy send delivered something else"
+        return None
+
+
 class Cython(Pyczmq):
     """nogil loops of a downstream Cython extension over pyczmq sockets."""
 
@@ -170,8 +230,9 @@ class Pyzmq(CopyingLoops):
         self.ctx.destroy()          # each socket's linger (-1): deliver everything
 
 
-IMPLEMENTATIONS = {"pyczmq": Pyczmq, "pyczmq-frames": PyczmqFrames, "cython": Cython,
-                   "pyzmq": Pyzmq}
+IMPLEMENTATIONS = {"pyczmq": Pyczmq, "pyczmq-frames": PyczmqFrames,
+                   "pyczmq-zerocopy": PyczmqZeroCopy, "cython": Cython, "pyzmq": Pyzmq}
+BATCH = 1000            # per-call: messages queued, then received, per timed batch
 
 
 def timed_receive(impl, sock, count, parts, announce=None):
@@ -189,6 +250,26 @@ def timed_round_trips(impl, sock, count, size):
     start = time.perf_counter()
     impl.round_trips(sock, count, size)
     return time.perf_counter() - start
+
+
+def per_call(impl, count, size, parts):
+    """The seconds of one send and of one receive, each the median over
+    batches of BATCH calls, in one thread over an inproc PAIR: what one
+    message costs the two Python threads of inproc-thr, which share the GIL."""
+    a = impl.socket("PAIR", "inproc://perf-calls", True)
+    b = impl.socket("PAIR", "inproc://perf-calls", False)
+    clock = time.perf_counter
+    impl.send(a, BATCH, size, parts)        # warm-up
+    impl.receive(b, BATCH, parts)
+    sends, receives = [], []
+    for _ in range(max(1, count // BATCH)):
+        start = clock()
+        impl.send(a, BATCH, size, parts)
+        middle = clock()
+        impl.receive(b, BATCH, parts)
+        receives.append(clock() - middle)
+        sends.append(middle - start)
+    return statistics.median(sends) / BATCH, statistics.median(receives) / BATCH
 
 
 def _ready(endpoint):
@@ -230,6 +311,12 @@ def main(argv):
         echo.start()
         elapsed = timed_round_trips(impl, req, count, size)
         echo.join()
+    elif mode == "per-call":
+        count, size, parts = int(rest[0]), int(rest[1]), int(rest[2])
+        print("%.12f %.12f" % per_call(impl, count, size, parts), flush=True)
+    elif mode == "probe":
+        reason = impl.missing() if hasattr(impl, "missing") else None
+        print("n/a " + reason if reason else "ok", flush=True)
     else:
         raise SystemExit("pyczmq.perf.worker: unknown mode %r" % mode)
     if elapsed is not None:
