@@ -139,6 +139,43 @@ cdef inline int _try_recv(Socket self, zmq_msg_t *msg) noexcept:
             return -1
     return 1
 
+cdef inline int _send_one(Socket self, zmq_msg_t *msg, int flags) except -1:
+    """Send `msg` as one part: at once if there is room (inline), else
+    reserved while it waits.  `msg` is empty after a send; the caller closes
+    it after a failure."""
+    if _usable(self) and _try_send(self, msg, NULL, 0, flags) > 0:
+        return 0
+    return self._send_one_waiting(msg, flags)
+
+cdef inline int _recv_one(Socket self, zmq_msg_t *msg, int flags) except -1:
+    """Receive one part into `msg`: at once if one waits (inline), else
+    reserved while it waits; 0 under ZMQ_DONTWAIT when nothing waits."""
+    if _usable(self) and _try_recv(self, msg) > 0:
+        return 1
+    return self._recv_one_waiting(msg, flags)
+
+cdef inline object _recv_bytes(Socket self, int flags):
+    """One part as bytes; None under ZMQ_DONTWAIT when nothing waits."""
+    cdef zmq_msg_t msg
+    zmq_msg_init(&msg)
+    try:
+        if not _recv_one(self, &msg, flags):
+            return None
+        return _bytes_of(&msg)
+    finally:
+        zmq_msg_close(&msg)
+
+cdef inline object _recv_text(Socket self, int flags):
+    """One part as str (see Socket.recv); None as _recv_bytes()."""
+    cdef zmq_msg_t msg
+    zmq_msg_init(&msg)
+    try:
+        if not _recv_one(self, &msg, flags):
+            return None
+        return _decode(<const char *>zmq_msg_data(&msg), zmq_msg_size(&msg))
+    finally:
+        zmq_msg_close(&msg)
+
 # Parts at least this big are copied with the GIL released (when the copy's
 # source and destination can not change meanwhile).
 cdef size_t _NOGIL_COPY = 65536
@@ -712,10 +749,9 @@ cdef class Socket(SocketOptions):
             if rc < 0:
                 return _raise_zmq(zmq_errno(), "recv")
 
-    cdef int _send_one(self, zmq_msg_t *msg, int flags) except -1:
-        """Send `msg` as one part: at once if there is room, else reserved
-        while it waits.  `msg` is empty after a send; the caller closes it
-        after a failure."""
+    cdef int _send_one_waiting(self, zmq_msg_t *msg, int flags) except -1:
+        """_send_one() once its try found no room, or the socket unusable:
+        raise, or reserve the socket while it waits."""
         cdef int rc
         if not _usable(self):
             return self._raise_unusable()
@@ -730,9 +766,9 @@ cdef class Socket(SocketOptions):
         finally:
             self._release()
 
-    cdef int _recv_one(self, zmq_msg_t *msg, int flags) except -1:
-        """Receive one part into `msg`: at once if one waits, else reserved
-        while it waits; 0 under ZMQ_DONTWAIT when nothing waits."""
+    cdef int _recv_one_waiting(self, zmq_msg_t *msg, int flags) except -1:
+        """_recv_one() once its try found nothing, or the socket unusable:
+        raise, or reserve the socket while it waits."""
         cdef int rc
         if not _usable(self):
             return self._raise_unusable()
@@ -802,37 +838,23 @@ cdef class Socket(SocketOptions):
 
     cdef bytes recv_bytes_c(self, int flags):
         """Receive one part as bytes; None if `flags` has ZMQ_DONTWAIT and nothing waits."""
-        cdef zmq_msg_t msg
-        zmq_msg_init(&msg)
-        try:
-            if not self._recv_one(&msg, flags):
-                return None
-            return _bytes_of(&msg)
-        finally:
-            zmq_msg_close(&msg)
+        return _recv_bytes(self, flags)
 
     cdef str recv_text_c(self, int flags):
         """Receive one part as str (UTF-8, other bytes as surrogates), decoded
         straight from the message; None as recv_bytes_c()."""
-        cdef zmq_msg_t msg
-        zmq_msg_init(&msg)
-        try:
-            if not self._recv_one(&msg, flags):
-                return None
-            return _decode(<const char *>zmq_msg_data(&msg), zmq_msg_size(&msg))
-        finally:
-            zmq_msg_close(&msg)
+        return _recv_text(self, flags)
 
     cdef int send_zmq_msg_c(self, zmq_msg_t *msg, int flags) except -1:
         """Send a libzmq message as one part (flags: ZMQ_SNDMORE | ZMQ_DONTWAIT):
         `msg` is empty after the send; after a failure it is unchanged (the
         caller closes it either way)."""
-        return self._send_one(msg, flags)
+        return _send_one(self, msg, flags)
 
     cdef int recv_zmq_msg_c(self, zmq_msg_t *msg, int flags) except -1:
         """Receive one part into the initialised libzmq message `msg`: 1, or 0
         if `flags` has ZMQ_DONTWAIT and nothing waits."""
-        return self._recv_one(msg, flags)
+        return _recv_one(self, msg, flags)
 
     # -- Cython API: loops without the GIL ---------------------------------------
 
@@ -888,7 +910,7 @@ cdef class Socket(SocketOptions):
         ``pyczmq.zmq.DONTWAIT`` raises Again when nothing is waiting."""
         if flags & ~ZMQ_DONTWAIT:
             raise ValueError("recv flags must be 0 or DONTWAIT, not %d" % flags)
-        data = self.recv_bytes_c(flags)
+        data = _recv_bytes(self, flags)
         if data is None:
             raise Again(EAGAIN, "recv: nothing to receive")
         return data
@@ -896,11 +918,11 @@ cdef class Socket(SocketOptions):
     def recv(self):
         """Receive one message part as str (UTF-8; other bytes are kept as
         surrogates, so nothing is lost)."""
-        return self.recv_text_c(0)
+        return _recv_text(self, 0)
 
     def recv_nowait(self):
         """Like recv(), but return None at once when nothing is waiting."""
-        return self.recv_text_c(ZMQ_DONTWAIT)
+        return _recv_text(self, ZMQ_DONTWAIT)
 
     def send_multipart(self, parts, int flags=0, bint copy=True, bint track=False):
         """Send a sequence of str/bytes/buffers as one multipart message.
@@ -1010,7 +1032,7 @@ cdef class Socket(SocketOptions):
             frame._sent(reuse)
             return 0
         try:
-            self._send_one(&msg, zflags)
+            _send_one(self, &msg, zflags)
         except BaseException:
             frame._unlend(&msg)
             zmq_msg_close(&msg)
@@ -1024,7 +1046,7 @@ cdef class Socket(SocketOptions):
         cdef zmq_msg_t msg
         zmq_msg_init(&msg)
         try:
-            if not self._recv_one(&msg, flags):
+            if not _recv_one(self, &msg, flags):
                 return None
             return _frame_from_part(&msg)
         finally:

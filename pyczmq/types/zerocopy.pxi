@@ -105,7 +105,7 @@ cdef object _send_zero_copy(Socket sock, object data, int flags, bint track):
         return sock._raise_unusable()
     _zero_copy_part(&msg, data, tracker)
     try:
-        sock._send_one(&msg, flags)
+        _send_one(sock, &msg, flags)
     finally:
         zmq_msg_close(&msg)         # (after a failed send: libzmq frees it at once)
     return tracker
