@@ -477,7 +477,7 @@ cdef int _check_monitor_endpoint(bytes endpoint) except -1:
 
 cdef void *_monitor_socket(Context ctx, int option, int value) except NULL:
     """A PAIR for a monitor's forwarder, with linger 0 and `option` = `value`."""
-    cdef void *handle = C.zmq_socket(ctx._zmq_context(), C.ZMQ_PAIR)
+    cdef void *handle = C.zmq_socket(<void *><size_t>ctx.underlying, C.ZMQ_PAIR)
     cdef int linger = 0
     if handle == NULL:
         err = C.zmq_errno()
@@ -520,16 +520,16 @@ def socket_monitor(Socket sock not None, addr, int events=C.ZMQ_EVENT_ALL):
     cdef _Monitor monitor, previous
     cdef int rc, err
     cdef int done[2]
-    sock._check()
+    cdef void *handle = <void *><size_t>sock.underlying     # (raises unless usable)
     previous = _monitors.get(sock)
     if addr is None:
-        sock._reserve()
+        sock.begin_nogil()          # reserved: other users get EBUSY meanwhile
         try:
             with nogil:
-                rc = C.zmq_socket_monitor(sock._c_handle, NULL, 0)
+                rc = C.zmq_socket_monitor(handle, NULL, 0)
             err = C.zmq_errno()
         finally:
-            sock._release()
+            sock.end_nogil()
         if rc != 0:
             raise ContextTerminated(err, "socket_monitor(None)") if err == C.ETERM else \
                 ZMQError(err, "socket_monitor(None)")
@@ -558,21 +558,20 @@ def socket_monitor(Socket sock not None, addr, int events=C.ZMQ_EVENT_ALL):
         reader = _monitor_socket(sock.ctx, C.ZMQ_RCVHWM, 0)
         if C.zmq_connect(reader, private) != 0:
             raise ZMQError(None, "socket_monitor: connect its reader")
-        sock._reserve()
+        sock.begin_nogil()
         try:
             with nogil:
-                rc = C.zmq_socket_monitor(sock._c_handle, private,
-                                          events | C.ZMQ_EVENT_MONITOR_STOPPED)
+                rc = C.zmq_socket_monitor(handle, private, events | C.ZMQ_EVENT_MONITOR_STOPPED)
             err = C.zmq_errno()
         finally:
-            sock._release()
+            sock.end_nogil()
         if rc != 0:
             raise ContextTerminated(err, "socket_monitor(%r)" % (addr,)) if err == C.ETERM \
                 else ZMQError(err, "socket_monitor(%r)" % (addr,))
         rc = pyczmq_monitor_start(reader, publisher,
                                   (events & C.ZMQ_EVENT_MONITOR_STOPPED) != 0, done[1])
         if rc != 0:
-            C.zmq_socket_monitor(sock._c_handle, NULL, 0)
+            C.zmq_socket_monitor(handle, NULL, 0)
             raise ZMQError(rc, "socket_monitor: start its thread")
     except BaseException:
         if reader != NULL:
