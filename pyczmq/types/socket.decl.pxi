@@ -41,8 +41,8 @@ cdef class Socket(SocketOptions):
     cdef int _send_when_room(self, zmq_msg_t *msg, int flags) except -1
     cdef int _recv_part(self, zmq_msg_t *msg, int flags, bint interruptible) except -1
     cdef int _recv_when_ready(self, zmq_msg_t *msg, bint interruptible) except -1
-    cdef int _send_one_waiting(self, zmq_msg_t *msg, int flags) except -1
-    cdef int _recv_one_waiting(self, zmq_msg_t *msg, int flags) except -1
+    cdef int _send_one_waiting(self, zmq_msg_t *msg, int flags, int tried) except -1
+    cdef int _recv_one_waiting(self, zmq_msg_t *msg, int flags, int tried) except -1
     cdef int _fill_part(self, zmq_msg_t *msg, const void *data, size_t size) except -1
     cdef int _send_copy(self, const void *data, size_t size, int flags) except -1
     cdef int _send_data(self, const void *data, size_t size, int flags) except -1

@@ -139,20 +139,29 @@ cdef inline int _try_recv(Socket self, zmq_msg_t *msg) noexcept:
             return -1
     return 1
 
+cdef enum:
+    _NOT_TRIED = -2     # (what _send_one/_recv_one tell their slow part of an unusable socket)
+
 cdef inline int _send_one(Socket self, zmq_msg_t *msg, int flags) except -1:
     """Send `msg` as one part: at once if there is room (inline), else
     reserved while it waits.  `msg` is empty after a send; the caller closes
     it after a failure."""
-    if _usable(self) and _try_send(self, msg, NULL, 0, flags) > 0:
-        return 0
-    return self._send_one_waiting(msg, flags)
+    cdef int rc = _NOT_TRIED
+    if _usable(self):
+        rc = _try_send(self, msg, NULL, 0, flags)
+        if rc > 0:
+            return 0
+    return self._send_one_waiting(msg, flags, rc)
 
 cdef inline int _recv_one(Socket self, zmq_msg_t *msg, int flags) except -1:
     """Receive one part into `msg`: at once if one waits (inline), else
     reserved while it waits; 0 under ZMQ_DONTWAIT when nothing waits."""
-    if _usable(self) and _try_recv(self, msg) > 0:
-        return 1
-    return self._recv_one_waiting(msg, flags)
+    cdef int rc = _NOT_TRIED
+    if _usable(self):
+        rc = _try_recv(self, msg)
+        if rc > 0:
+            return 1
+    return self._recv_one_waiting(msg, flags, rc)
 
 cdef inline object _recv_bytes(Socket self, int flags):
     """One part as bytes; None under ZMQ_DONTWAIT when nothing waits."""
@@ -749,16 +758,13 @@ cdef class Socket(SocketOptions):
             if rc < 0:
                 return _raise_zmq(zmq_errno(), "recv")
 
-    cdef int _send_one_waiting(self, zmq_msg_t *msg, int flags) except -1:
-        """_send_one() once its try found no room, or the socket unusable:
-        raise, or reserve the socket while it waits."""
-        cdef int rc
-        if not _usable(self):
+    cdef int _send_one_waiting(self, zmq_msg_t *msg, int flags, int tried) except -1:
+        """_send_one() after its inline part: `tried` is what its try returned
+        (0 no room, -1 failed), or _NOT_TRIED when the socket was unusable.
+        Raises, or reserves the socket while it waits."""
+        if tried == _NOT_TRIED:
             return self._raise_unusable()
-        rc = _try_send(self, msg, NULL, 0, flags)
-        if rc > 0:
-            return 0
-        if rc < 0:
+        if tried < 0:
             return self._raise_send()
         self._reserve()
         try:
@@ -766,16 +772,13 @@ cdef class Socket(SocketOptions):
         finally:
             self._release()
 
-    cdef int _recv_one_waiting(self, zmq_msg_t *msg, int flags) except -1:
-        """_recv_one() once its try found nothing, or the socket unusable:
-        raise, or reserve the socket while it waits."""
-        cdef int rc
-        if not _usable(self):
+    cdef int _recv_one_waiting(self, zmq_msg_t *msg, int flags, int tried) except -1:
+        """_recv_one() after its inline part (`tried` as for _send_one_waiting):
+        raises, returns 0 under ZMQ_DONTWAIT, or reserves the socket while it
+        waits."""
+        if tried == _NOT_TRIED:
             return self._raise_unusable()
-        rc = _try_recv(self, msg)
-        if rc > 0:
-            return 1
-        if rc < 0:
+        if tried < 0:
             return _raise_zmq(zmq_errno(), "recv")
         if flags & ZMQ_DONTWAIT:
             return 0
@@ -1018,6 +1021,7 @@ cdef class Socket(SocketOptions):
     cdef int send_frame_c(self, Frame frame, int flags) except -1:
         """Send a Frame (flags: Frame.MORE | REUSE | DONTWAIT)."""
         cdef zmq_msg_t msg
+        cdef int rc
         cdef bint reuse = flags & ZFRAME_REUSE
         cdef int zflags = (ZMQ_SNDMORE if flags & ZFRAME_MORE else 0) | \
                           (ZMQ_DONTWAIT if flags & ZFRAME_DONTWAIT else 0)
@@ -1028,11 +1032,12 @@ cdef class Socket(SocketOptions):
             return self._raise_unusable()
         zmq_msg_init(&msg)
         frame._lend(&msg, reuse)
-        if _try_send(self, &msg, NULL, 0, zflags) > 0:       # the fast path
+        rc = _try_send(self, &msg, NULL, 0, zflags)
+        if rc > 0:                      # the fast path
             frame._sent(reuse)
             return 0
         try:
-            _send_one(self, &msg, zflags)
+            self._send_one_waiting(&msg, zflags, rc)
         except BaseException:
             frame._unlend(&msg)
             zmq_msg_close(&msg)
