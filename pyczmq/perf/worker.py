@@ -137,7 +137,7 @@ class PyczmqFrames(Pyczmq):
             recv()
 
 
-class PyczmqZeroCopy(Pyczmq):
+class PyczmqZeroCopy(PyczmqFrames):
     """pyczmq's zero-copy sends: libzmq gets the buffer itself (no copy on
     either side: received parts stay in their libzmq messages, as Frames)."""
 
@@ -151,11 +151,6 @@ class PyczmqZeroCopy(Pyczmq):
             message, send = [payload] * parts, sock.send_multipart
             for _ in range(count):
                 send(message, copy=False)
-
-    def receive(self, sock, count, parts):
-        recv = sock.recv_frame if parts == 1 else sock.recv_msg
-        for _ in range(count):
-            recv()
 
     def echo(self, sock, count):
         send, recv = sock.send, sock.recv_frame
