@@ -449,6 +449,13 @@ cdef class Socket(SocketOptions):
         """The 2013 API's name of `underlying` (a cdata pointer then, an int now)."""
         return self.underlying
 
+    def fileno(self):
+        """libzmq's ZMQ_FD of the socket, for event loops (asyncio, selectors):
+        it becomes readable when the socket's events (``sock.events``) may
+        have changed -- edge-triggered, so read ``events`` after every wake-up
+        and after every send or receive."""
+        return self.fd
+
     def type(self):
         """The socket type, a ZMQ_* constant (e.g. ``pyczmq.zmq.PUSH``)."""
         self._check()

@@ -1,0 +1,348 @@
+"""pyczmq.asyncio: sockets whose sends and receives are coroutines.
+
+``pyczmq.asyncio.Context`` makes sockets with the methods of
+``pyczmq.Socket``; ``send``, ``recv``, ``recv_bytes``, ``send_multipart``,
+``recv_multipart``, ``send_frame``, ``recv_frame``, ``send_msg``,
+``recv_msg`` and ``poll`` are awaitable.  A call that can complete at once
+never touches the event loop (it tries with DONTWAIT first); only a call that
+would block waits, in order of arrival, for libzmq's ZMQ_FD.
+
+libzmq's ZMQ_FD is edge-triggered: it signals that the socket's events may
+have changed, and only once.  So after every operation (and every wake-up)
+the socket's ZMQ_EVENTS is read again and waiters are served while events
+remain: no wake-up is missed however many operations happen in between.
+
+A receive that is cancelled loses nothing: a message is taken off the socket
+only for a waiter that is still waiting, and one that was taken for a task
+cancelled before it ran is given to the next receive.  A multipart send is
+all or nothing.  Closing the socket or destroying its Context wakes every
+waiter with ClosedError or ContextTerminated.
+"""
+
+import asyncio as _asyncio
+import collections as _collections
+
+import pyczmq as _pyczmq
+from pyczmq import zmq as _zmq
+
+__all__ = ["Context", "Socket"]
+
+_POLLIN = _zmq.POLLIN
+_POLLOUT = _zmq.POLLOUT
+_DONTWAIT = _zmq.DONTWAIT
+
+# receive kinds: the method of pyczmq.Socket that takes one message without
+# waiting (returns None when nothing waits, or raises Again).
+_RECEIVERS = {
+    "bytes": lambda sock: _nowait(sock.recv_bytes, _DONTWAIT),
+    "text": lambda sock: sock.recv_nowait(),
+    "multipart": lambda sock: _nowait(sock.recv_multipart, _DONTWAIT),
+    "frame": lambda sock: sock.recv_frame_nowait(),
+    "msg": lambda sock: sock.recv_msg_nowait(),
+}
+
+
+def _nowait(method, flags):
+    try:
+        return method(flags)
+    except _pyczmq.Again:
+        return None
+
+
+class Socket:
+    """An asyncio socket over a ``pyczmq.Socket`` (``.socket``): the blocking
+    calls are coroutines; options, bind/connect and the rest are the
+    socket's own."""
+
+    def __init__(self, sock, loop=None):
+        self.socket = sock
+        self._loop = loop
+        self._readers = _collections.deque()    # futures of pending receives: (future, kind)
+        self._writers = _collections.deque()    # (future, send callable)
+        self._returned = _collections.deque()   # (kind, message) taken for a cancelled task
+        self._watching = False
+        self._closed_error = None
+        self._fd = sock.fileno()                # constant for the socket's life
+
+    # -- plumbing -------------------------------------------------------------
+
+    def _get_loop(self):
+        loop = _asyncio.get_running_loop()
+        if self._loop is None:
+            self._loop = loop
+        elif self._loop is not loop:
+            raise RuntimeError("an asyncio Socket is used by one event loop")
+        return loop
+
+    def _watch(self):
+        if not self._watching and (self._readers or self._writers):
+            self._loop.add_reader(self._fd, self._serve)
+            self._watching = True
+
+    def _unwatch(self):
+        if self._watching:
+            self._watching = False
+            self._loop.remove_reader(self._fd)
+
+    def _fail_all(self, error):
+        """Wake every waiter with `error` (the socket closed, the Context ended)."""
+        self._closed_error = error
+        waiters = [future for future, _ in self._readers] + [future for future, _ in self._writers]
+        self._readers.clear()
+        self._writers.clear()
+        for future in waiters:
+            if not future.done():
+                future.set_exception(error)
+        self._watching = False
+
+    def _serve(self):
+        """ZMQ_FD is readable, or an operation happened: serve waiters while
+        the socket's events allow, then watch again if some still wait."""
+        try:
+            while True:
+                try:
+                    events = self.socket.events
+                except (_pyczmq.ClosedError, _pyczmq.ContextTerminated) as error:
+                    self._unwatch()
+                    self._fail_all(error)
+                    return
+                served = False
+                if events & _POLLIN:
+                    served |= self._serve_reader()
+                if events & _POLLOUT:
+                    served |= self._serve_writer()
+                if not served:
+                    break
+        finally:
+            if self._readers or self._writers:
+                self._watch()
+            else:
+                self._unwatch()
+
+    def _serve_reader(self):
+        while self._readers:
+            future, kind = self._readers[0]
+            if future.done():               # cancelled: it takes nothing
+                self._readers.popleft()
+                continue
+            try:
+                message = _RECEIVERS[kind](self.socket)
+            except BaseException as error:  # noqa: B036 (handed to the waiter)
+                self._readers.popleft()
+                future.set_exception(error)
+                return True
+            if message is None:
+                return False
+            self._readers.popleft()
+            future.set_result(message)
+            return True
+        return False
+
+    def _serve_writer(self):
+        while self._writers:
+            future, send = self._writers[0]
+            if future.done():
+                self._writers.popleft()
+                continue
+            try:
+                result = send()
+            except _pyczmq.Again:
+                return False
+            except BaseException as error:  # noqa: B036 (handed to the waiter)
+                self._writers.popleft()
+                future.set_exception(error)
+                return True
+            self._writers.popleft()
+            future.set_result(result)
+            return True
+        return False
+
+    def _after_operation(self):
+        """ZMQ_FD's edge may have been consumed by an operation: look again soon."""
+        if self._readers or self._writers:
+            self._loop.call_soon(self._serve)
+
+    # -- receiving --------------------------------------------------------------
+
+    async def _recv(self, kind):
+        loop = self._get_loop()
+        if self._closed_error is not None and self.socket.closed:
+            raise self._closed_error
+        if self._returned and self._returned[0][0] == kind and not self._readers:
+            return self._returned.popleft()[1]
+        if not self._readers:
+            message = _RECEIVERS[kind](self.socket)     # the fast path: no event loop
+            if message is not None:
+                self._after_operation()
+                return message
+        future = loop.create_future()
+        self._readers.append((future, kind))
+        self._serve()
+        try:
+            return await future
+        except _asyncio.CancelledError:
+            if future.done() and not future.cancelled() and future.exception() is None:
+                # Taken off the socket for this task, which was cancelled
+                # before it ran: the next receive gets it.
+                self._returned.appendleft((kind, future.result()))
+            raise
+
+    async def recv(self):
+        """Receive one message part as str (see pyczmq.Socket.recv)."""
+        return await self._recv("text")
+
+    async def recv_bytes(self):
+        """Receive one message part as bytes."""
+        return await self._recv("bytes")
+
+    async def recv_multipart(self):
+        """Receive all parts of the next message as a list of bytes."""
+        return await self._recv("multipart")
+
+    async def recv_frame(self):
+        """Receive one message part as a Frame."""
+        return await self._recv("frame")
+
+    async def recv_msg(self):
+        """Receive all parts of the next message as a Message."""
+        return await self._recv("msg")
+
+    # -- sending -------------------------------------------------------------------
+
+    async def _send(self, send):
+        loop = self._get_loop()
+        if not self._writers:
+            try:
+                result = send()             # the fast path
+            except _pyczmq.Again:
+                pass
+            else:
+                self._after_operation()
+                return result
+        future = loop.create_future()
+        self._writers.append((future, send))
+        self._serve()
+        return await future
+
+    async def send(self, data, flags=0, copy=True, track=False):
+        """Send str, bytes or a buffer as one part (see pyczmq.Socket.send)."""
+        return await self._send(lambda: self.socket.send(data, flags | _DONTWAIT, copy, track))
+
+    async def send_multipart(self, parts, flags=0, copy=True, track=False):
+        """Send a multipart message: all of its parts or, if cancelled first, none."""
+        parts = list(parts)
+        return await self._send(
+            lambda: self.socket.send_multipart(parts, flags | _DONTWAIT, copy, track))
+
+    async def send_frame(self, frame, flags=0):
+        """Send a Frame (see pyczmq.Socket.send_frame)."""
+        return await self._send(
+            lambda: self.socket.send_frame(frame, flags | _pyczmq.Frame.DONTWAIT))
+
+    async def send_msg(self, msg):
+        """Send a Message; it is consumed."""
+        def send():
+            if not self.socket.events & _POLLOUT:
+                raise _pyczmq.Again(11, "no room")
+            return self.socket.send_msg(msg)
+        return await self._send(send)
+
+    # -- waiting ---------------------------------------------------------------------
+
+    async def poll(self, timeout=None):
+        """True once a message can be received, False after `timeout` ms."""
+        if self.socket.events & _POLLIN:
+            return True
+        loop = self._get_loop()
+        future = loop.create_future()
+
+        def ready():
+            if not future.done():
+                future.set_result(True)
+            return None
+
+        self._readers.append((future, "poll"))
+        self._serve()
+        try:
+            if timeout is None or timeout < 0:
+                return await future
+            return await _asyncio.wait_for(_asyncio.shield(future), timeout / 1000)
+        except _asyncio.TimeoutError:
+            return False
+        finally:
+            if not future.done():
+                future.cancel()
+
+    # -- the rest is the socket's ---------------------------------------------------
+
+    def close(self, linger=None):
+        """Close the socket; waiting tasks get ClosedError."""
+        if self._watching:
+            self._unwatch()
+        self.socket.close(linger)
+        self._fail_all(_pyczmq.ClosedError("Socket is closed (close() was called)"))
+
+    def __getattr__(self, name):
+        return getattr(self.socket, name)
+
+    def __setattr__(self, name, value):
+        if name in ("socket",) or name.startswith("_"):
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self.socket, name, value)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc_info):
+        self.close()
+
+    def __repr__(self):
+        return "<pyczmq.asyncio.Socket over %r>" % (self.socket,)
+
+
+_RECEIVERS["poll"] = lambda sock: True
+
+
+class Context:
+    """A pyczmq.Context whose ``socket()`` makes asyncio Sockets."""
+
+    def __init__(self, context=None):
+        self.context = context if context is not None else _pyczmq.Context()
+        self._sockets = []
+
+    def socket(self, kind):
+        """A new asyncio Socket of `kind`."""
+        sock = Socket(self.context.socket(kind))
+        self._sockets.append(sock)
+        return sock
+
+    def destroy(self, linger=None):
+        """Close every socket (waiting tasks get ContextTerminated), end the Context."""
+        for sock in self._sockets:
+            if sock._watching:
+                sock._unwatch()
+            sock._fail_all(_pyczmq.ContextTerminated(_zmq.ETERM, "the Context was destroyed"))
+        self._sockets = []
+        self.context.destroy(linger)
+
+    def __getattr__(self, name):
+        return getattr(self.context, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.destroy()
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc_info):
+        self.destroy()

@@ -1,0 +1,131 @@
+"""pyczmq.asyncio: awaitable sockets that never miss a wake-up (issue 12, first part)."""
+
+import asyncio
+import random
+import threading
+
+import pytest
+
+import pyczmq
+import pyczmq.asyncio as zaio
+
+
+def run(coroutine):
+    return asyncio.run(asyncio.wait_for(coroutine, 60))
+
+
+def test_fileno_is_the_sockets_zmq_fd(ctx):
+    sock = ctx.socket("PULL")
+    assert sock.fileno() == sock.fd and sock.fileno() >= 0
+
+
+def test_a_round_trip_of_every_kind():
+    async def main():
+        with zaio.Context() as ctx:
+            a, b = ctx.socket("PAIR"), ctx.socket("PAIR")
+            a.bind("inproc://aio-kinds")
+            b.connect("inproc://aio-kinds")
+            receiving = asyncio.ensure_future(b.recv_bytes())
+            await asyncio.sleep(0)
+            await a.send(b"one")
+            assert await receiving == b"one"
+            await a.send("two")
+            assert await b.recv() == "two"
+            await a.send_multipart([b"x", b"y"])
+            assert await b.recv_multipart() == [b"x", b"y"]
+            await a.send_frame(pyczmq.Frame(b"f"))
+            assert (await b.recv_frame()).bytes() == b"f"
+            await a.send_msg(pyczmq.Message(b"m", b"n"))
+            assert (await b.recv_msg()).tolist() == [b"m", b"n"]
+            assert await b.poll(10) is False
+            await a.send(b"p")
+            assert await b.poll(1000) is True
+            assert await b.recv_bytes() == b"p"
+    run(main())
+
+
+def test_four_producer_threads_into_one_awaiting_task():
+    async def main():
+        with zaio.Context() as ctx:
+            pull = ctx.socket("PULL")
+            pull.bind("inproc://aio-producers")
+
+            def produce():
+                push = ctx.context.socket("PUSH")
+                push.connect("inproc://aio-producers")
+                for number in range(50000):
+                    push.send(b"%d" % number)
+                push.close(linger=-1)           # (linger -1: nothing dropped in flight)
+
+            threads = [threading.Thread(target=produce) for _ in range(4)]
+            for thread in threads:
+                thread.start()
+            for _ in range(200000):
+                await asyncio.wait_for(pull.recv_bytes(), 5)
+            for thread in threads:
+                thread.join()
+            assert not pull.socket.poll(0)      # exactly 200,000
+    run(main())
+
+
+def test_cancelled_receives_lose_nothing():
+    async def main():
+        with zaio.Context() as ctx:
+            pull, push = ctx.socket("PULL"), ctx.socket("PUSH")
+            pull.bind("inproc://aio-cancel")
+            push.connect("inproc://aio-cancel")
+            sent, received = [], []
+            rng = random.Random(7)
+            for number in range(2000):
+                task = asyncio.ensure_future(pull.recv_bytes())
+                if rng.random() < 0.5:
+                    push.socket.send(b"%d" % number)
+                    sent.append(b"%d" % number)
+                for _ in range(rng.randrange(3)):
+                    await asyncio.sleep(0)
+                task.cancel()
+                try:
+                    received.append(await task)
+                except asyncio.CancelledError:
+                    pass
+            while True:
+                try:
+                    received.append(await asyncio.wait_for(pull.recv_bytes(), 0.2))
+                except asyncio.TimeoutError:
+                    break
+            assert received == sent
+    run(main())
+
+
+def test_several_waiters_get_one_message_each_in_order():
+    async def main():
+        with zaio.Context() as ctx:
+            pull, push = ctx.socket("PULL"), ctx.socket("PUSH")
+            pull.bind("inproc://aio-waiters")
+            push.connect("inproc://aio-waiters")
+            tasks = [asyncio.ensure_future(pull.recv_bytes()) for _ in range(5)]
+            await asyncio.sleep(0)
+            for number in range(5):
+                await push.send(b"%d" % number)
+            assert await asyncio.gather(*tasks) == [b"0", b"1", b"2", b"3", b"4"]
+    run(main())
+
+
+def test_close_and_destroy_wake_every_waiter():
+    async def main():
+        ctx = zaio.Context()
+        a, b = ctx.socket("PULL"), ctx.socket("PULL")
+        a.bind("inproc://aio-close-a")
+        b.bind("inproc://aio-close-b")
+        on_a = [asyncio.ensure_future(a.recv_bytes()) for _ in range(3)]
+        on_b = [asyncio.ensure_future(b.recv_multipart()) for _ in range(3)]
+        await asyncio.sleep(0)
+        a.close()
+        for task in on_a:
+            with pytest.raises(pyczmq.ClosedError):
+                await task
+        ctx.destroy()
+        for task in on_b:
+            with pytest.raises(pyczmq.ContextTerminated):
+                await task
+    run(main())
