@@ -34,7 +34,7 @@ _DONTWAIT = _zmq.DONTWAIT
 # receive kinds: the method of pyczmq.Socket that takes one message without
 # waiting (returns None when nothing waits, or raises Again).
 _RECEIVERS = {
-    "bytes": lambda sock: _nowait(sock.recv_bytes, _DONTWAIT),
+    "bytes": lambda sock: sock.recv_bytes_nowait(),
     "text": lambda sock: sock.recv_nowait(),
     "multipart": lambda sock: _nowait(sock.recv_multipart, _DONTWAIT),
     "frame": lambda sock: sock.recv_frame_nowait(),
@@ -193,6 +193,12 @@ class Socket:
 
     async def recv_bytes(self):
         """Receive one message part as bytes."""
+        if not self._readers and not self._returned:
+            message = self.socket.recv_bytes_nowait()   # the fast path, inline
+            if message is not None:
+                if self._writers:
+                    self._loop.call_soon(self._serve)
+                return message
         return await self._recv("bytes")
 
     async def recv_multipart(self):
@@ -226,6 +232,15 @@ class Socket:
 
     async def send(self, data, flags=0, copy=True, track=False):
         """Send str, bytes or a buffer as one part (see pyczmq.Socket.send)."""
+        if not self._writers:
+            try:                            # the fast path, inline
+                result = self.socket.send(data, flags | _DONTWAIT, copy, track)
+            except _pyczmq.Again:
+                pass
+            else:
+                if self._readers:
+                    self._loop.call_soon(self._serve)
+                return result
         return await self._send(lambda: self.socket.send(data, flags | _DONTWAIT, copy, track))
 
     async def send_multipart(self, parts, flags=0, copy=True, track=False):

@@ -925,6 +925,10 @@ cdef class Socket(SocketOptions):
             raise Again(EAGAIN, "recv: nothing to receive")
         return data
 
+    def recv_bytes_nowait(self):
+        """Like recv_bytes(), but return None at once when nothing is waiting."""
+        return _recv_bytes(self, ZMQ_DONTWAIT)
+
     def recv(self):
         """Receive one message part as str (UTF-8; other bytes are kept as
         surrogates, so nothing is lost)."""
