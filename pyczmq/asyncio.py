@@ -36,7 +36,7 @@ _DONTWAIT = _zmq.DONTWAIT
 _RECEIVERS = {
     "bytes": lambda sock: sock.recv_bytes_nowait(),
     "text": lambda sock: sock.recv_nowait(),
-    "multipart": lambda sock: _nowait(sock.recv_multipart, _DONTWAIT),
+    "multipart": lambda sock: sock.recv_multipart_nowait(),
     "frame": lambda sock: sock.recv_frame_nowait(),
     "msg": lambda sock: sock.recv_msg_nowait(),
 }
@@ -157,6 +157,16 @@ class Socket:
             return True
         return False
 
+    def _forget(self, waiters, entry):
+        """A waiter was cancelled (or timed out): drop it now, and stop
+        watching the descriptor when nobody waits."""
+        try:
+            waiters.remove(entry)
+        except ValueError:
+            pass                            # served or dropped already
+        if not self._readers and not self._writers:
+            self._unwatch()
+
     def _after_operation(self):
         """ZMQ_FD's edge may have been consumed by an operation: look again soon."""
         if self._readers or self._writers:
@@ -181,6 +191,7 @@ class Socket:
         try:
             return await future
         except _asyncio.CancelledError:
+            self._forget(self._readers, (future, kind))
             if future.done() and not future.cancelled() and future.exception() is None:
                 # Taken off the socket for this task, which was cancelled
                 # before it ran: the next receive gets it.
@@ -203,6 +214,12 @@ class Socket:
 
     async def recv_multipart(self):
         """Receive all parts of the next message as a list of bytes."""
+        if not self._readers and not self._returned:
+            message = self.socket.recv_multipart_nowait()   # the fast path, inline
+            if message is not None:
+                if self._writers:
+                    self._loop.call_soon(self._serve)
+                return message
         return await self._recv("multipart")
 
     async def recv_frame(self):
@@ -228,7 +245,11 @@ class Socket:
         future = loop.create_future()
         self._writers.append((future, send))
         self._serve()
-        return await future
+        try:
+            return await future
+        except _asyncio.CancelledError:
+            self._forget(self._writers, (future, send))
+            raise
 
     async def send(self, data, flags=0, copy=True, track=False):
         """Send str, bytes or a buffer as one part (see pyczmq.Socket.send)."""
@@ -245,6 +266,15 @@ class Socket:
 
     async def send_multipart(self, parts, flags=0, copy=True, track=False):
         """Send a multipart message: all of its parts or, if cancelled first, none."""
+        if not self._writers:
+            try:                            # the fast path, inline: all parts or none
+                result = self.socket.send_multipart(parts, flags | _DONTWAIT, copy, track)
+            except _pyczmq.Again:
+                pass
+            else:
+                if self._readers:
+                    self._loop.call_soon(self._serve)
+                return result
         parts = list(parts)
         return await self._send(
             lambda: self.socket.send_multipart(parts, flags | _DONTWAIT, copy, track))
@@ -287,6 +317,7 @@ class Socket:
         finally:
             if not future.done():
                 future.cancel()
+            self._forget(self._readers, (future, "poll"))
 
     # -- the rest is the socket's ---------------------------------------------------
 

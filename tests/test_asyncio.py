@@ -129,3 +129,126 @@ def test_close_and_destroy_wake_every_waiter():
             with pytest.raises(pyczmq.ContextTerminated):
                 await task
     run(main())
+
+
+def test_router_dealer_with_replies_from_other_tasks():
+    # pyzmq #1203's shape: requests come in while replies go out from other
+    # tasks on the same socket; the edge-triggered FD must not stall either.
+    async def main():
+        with zaio.Context() as ctx:
+            router, dealer = ctx.socket("ROUTER"), ctx.socket("DEALER")
+            router.bind("inproc://aio-router")
+            dealer.connect("inproc://aio-router")
+            count = 5000
+
+            async def reply(envelope):
+                await asyncio.sleep(0)
+                await router.send_multipart(envelope[:-1] + [b"re:" + envelope[-1]])
+
+            async def serve():
+                pending = []
+                for _ in range(count):
+                    envelope = await asyncio.wait_for(router.recv_multipart(), 5)
+                    pending.append(asyncio.ensure_future(reply(envelope)))
+                await asyncio.gather(*pending)
+
+            async def ask():
+                for number in range(count):
+                    await dealer.send(b"%d" % number)
+
+            async def collect():
+                return [await asyncio.wait_for(dealer.recv_bytes(), 5) for _ in range(count)]
+
+            answers = (await asyncio.gather(serve(), ask(), collect()))[2]
+            assert sorted(answers) == sorted(b"re:%d" % number for number in range(count))
+    run(main())
+
+
+def test_a_cancelled_multipart_send_sends_all_parts_or_none():
+    async def main():
+        with zaio.Context() as ctx:
+            push = ctx.socket("PUSH")
+            push.sndhwm = 1
+            push.bind("inproc://aio-mp-cancel")
+            pull = ctx.socket("PULL")
+            pull.rcvhwm = 1
+            pull.connect("inproc://aio-mp-cancel")
+            sent = 0
+            for number in range(200):
+                task = asyncio.ensure_future(push.send_multipart([b"%d" % number, b"a", b"b"]))
+                await asyncio.sleep(0)
+                task.cancel()
+                try:
+                    await task
+                    sent += 1
+                except asyncio.CancelledError:
+                    pass
+                if number % 3 == 0:
+                    message = pull.socket.recv_multipart_nowait()
+                    if message is not None:
+                        assert message[1:] == [b"a", b"b"]
+            received = 0
+            while pull.socket.poll(100):
+                message = pull.socket.recv_multipart()
+                assert message[1:] == [b"a", b"b"]
+                received += 1
+            # every message sent arrived whole; the cancelled ones not at all
+            assert received <= sent
+    run(main())
+
+
+def test_cancelled_polls_leave_nothing_behind():
+    async def main():
+        with zaio.Context() as ctx:
+            pull = ctx.socket("PULL")
+            pull.bind("inproc://aio-polls")
+            for _ in range(100000):
+                task = asyncio.ensure_future(pull.poll(-1))
+                await asyncio.sleep(0)
+                task.cancel()
+                with pytest.raises(asyncio.CancelledError):
+                    await task
+            await asyncio.sleep(0)
+            pull._serve()
+            assert len(pull._readers) == 0 and not pull._watching
+    run(main())
+
+
+def test_works_on_uvloop():
+    uvloop = pytest.importorskip("uvloop")
+
+    async def main():
+        with zaio.Context() as ctx:
+            pull, push = ctx.socket("PULL"), ctx.socket("PUSH")
+            pull.bind("tcp://127.0.0.1:*")
+            push.connect(pull.last_endpoint)
+
+            async def send():
+                for number in range(20000):
+                    await push.send(b"%d" % number)
+
+            async def receive():
+                return [await asyncio.wait_for(pull.recv_bytes(), 5) for _ in range(20000)]
+
+            got = (await asyncio.gather(send(), receive()))[1]
+            assert got == [b"%d" % number for number in range(20000)]
+    uvloop.run(main())
+
+
+def test_ctrl_c_while_awaiting_raises_keyboard_interrupt():
+    from conftest import signal_child
+    import signal
+    code, out, err = signal_child("""
+        import asyncio, pyczmq.asyncio as zaio
+        async def main():
+            with zaio.Context() as ctx:
+                pull = ctx.socket("PULL")
+                pull.bind("inproc://ctrl-c")
+                print("ready", flush=True)
+                await pull.recv_bytes()
+        try:
+            asyncio.run(main())
+        except KeyboardInterrupt:
+            print("interrupted")
+    """, signal.SIGINT, settle=0.2)
+    assert (code, out, err) == (0, "interrupted\n", "")

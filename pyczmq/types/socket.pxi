@@ -1014,6 +1014,37 @@ cdef class Socket(SocketOptions):
             self._release()
             zmq_msg_close(&msg)
 
+    def recv_multipart_nowait(self):
+        """Like recv_multipart(), but return None at once when nothing is waiting."""
+        cdef zmq_msg_t msg
+        cdef bint more = False
+        cdef int rc
+        if not _usable(self):
+            return self._raise_unusable()
+        zmq_msg_init(&msg)
+        rc = _try_recv(self, &msg)
+        if rc <= 0:
+            zmq_msg_close(&msg)
+            if rc < 0:
+                return _raise_zmq(zmq_errno(), "recv")
+            return None
+        # The rest of the message is there (libzmq delivers messages whole).
+        parts = []
+        self._reserve()
+        try:
+            while True:
+                more = zmq_msg_more(&msg)
+                parts.append(_bytes_of(&msg))
+                if not more:
+                    return parts
+                self._recv_part(&msg, 0, False)
+        except BaseException:
+            self._drop_rest(&msg, more)
+            raise
+        finally:
+            self._release()
+            zmq_msg_close(&msg)
+
     cdef void _drop_rest(self, zmq_msg_t *part, bint more) noexcept:
         """After an error mid-message: receive and drop the parts that follow
         (`more`: the last part received had MORE), so that they are never read
