@@ -25,7 +25,7 @@ import collections as _collections
 import pyczmq as _pyczmq
 from pyczmq import zmq as _zmq
 
-__all__ = ["Context", "Socket"]
+__all__ = ["Context", "Socket", "Poller"]
 
 _POLLIN = _zmq.POLLIN
 _POLLOUT = _zmq.POLLOUT
@@ -392,3 +392,56 @@ class Context:
 
     async def __aexit__(self, *exc_info):
         self.destroy()
+
+
+class Poller:
+    """An awaitable ``pyczmq.Poller``: ``await poller.wait(timeout)`` returns
+    the first asyncio Socket (in the order added) with a message to receive,
+    or None when `timeout` ms (-1 or None: forever) pass first."""
+
+    def __init__(self, *sockets):
+        self._sockets = []
+        for sock in sockets:
+            self.add(sock)
+
+    def add(self, sock):
+        """Watch one more asyncio Socket for input."""
+        if not isinstance(sock, Socket):
+            raise TypeError("pyczmq.asyncio.Poller watches pyczmq.asyncio sockets, not %s"
+                            % type(sock).__name__)
+        if sock not in self._sockets:
+            self._sockets.append(sock)
+
+    def remove(self, sock):
+        """Stop watching `sock`."""
+        if sock in self._sockets:
+            self._sockets.remove(sock)
+
+    @property
+    def sockets(self):
+        """The sockets watched, in the order added."""
+        return list(self._sockets)
+
+    async def wait(self, timeout=-1):
+        """The first socket with a message within `timeout` ms, or None."""
+        for sock in self._sockets:
+            if sock.socket.events & _POLLIN:
+                return sock
+        if not self._sockets:
+            if timeout is not None and timeout >= 0:
+                await _asyncio.sleep(timeout / 1000)
+            return None
+        polls = [_asyncio.ensure_future(sock.poll(-1)) for sock in self._sockets]
+        try:
+            done, _ = await _asyncio.wait(
+                polls, timeout=None if timeout is None or timeout < 0 else timeout / 1000,
+                return_when=_asyncio.FIRST_COMPLETED)
+        finally:
+            for poll in polls:
+                poll.cancel()
+            await _asyncio.gather(*polls, return_exceptions=True)
+        for sock, poll in zip(self._sockets, polls):
+            if poll in done and not poll.cancelled():
+                poll.result()               # (raises ClosedError/ContextTerminated)
+                return sock
+        return None

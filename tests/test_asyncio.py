@@ -252,3 +252,22 @@ def test_ctrl_c_while_awaiting_raises_keyboard_interrupt():
             print("interrupted")
     """, signal.SIGINT, settle=0.2)
     assert (code, out, err) == (0, "interrupted\n", "")
+
+
+def test_an_awaitable_poller_returns_the_first_ready_socket():
+    async def main():
+        with zaio.Context() as ctx:
+            a, b = ctx.socket("PULL"), ctx.socket("PULL")
+            a.bind("inproc://aio-poller-a")
+            b.bind("inproc://aio-poller-b")
+            push = ctx.socket("PUSH")
+            push.connect("inproc://aio-poller-b")
+            poller = zaio.Poller(a, b)
+            assert await poller.wait(20) is None
+            waiting = asyncio.ensure_future(poller.wait(5000))
+            await asyncio.sleep(0.01)
+            await push.send(b"to b")
+            assert await waiting is b
+            assert await b.recv_bytes() == b"to b"
+            assert not a._readers and not b._readers
+    run(main())
