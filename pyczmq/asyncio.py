@@ -114,10 +114,11 @@ class Socket:
                 if not served:
                     break
         finally:
+            # Once watched, the descriptor stays registered until close():
+            # adding and removing it for every wait costs two epoll_ctl calls
+            # a round trip; a wake-up with nobody waiting only reads the events.
             if self._readers or self._writers:
                 self._watch()
-            else:
-                self._unwatch()
 
     def _serve_reader(self):
         while self._readers:
@@ -164,8 +165,6 @@ class Socket:
             waiters.remove(entry)
         except ValueError:
             pass                            # served or dropped already
-        if not self._readers and not self._writers:
-            self._unwatch()
 
     def _after_operation(self):
         """ZMQ_FD's edge may have been consumed by an operation: look again soon."""

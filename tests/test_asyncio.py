@@ -210,7 +210,7 @@ def test_cancelled_polls_leave_nothing_behind():
                     await task
             await asyncio.sleep(0)
             pull._serve()
-            assert len(pull._readers) == 0 and not pull._watching
+            assert len(pull._readers) == 0
     run(main())
 
 

@@ -39,15 +39,19 @@ import tempfile
 
 from pyczmq.perf import native
 
-CONTESTANTS = ["c", "cython", "pyczmq", "pyczmq-frames", "pyczmq-zerocopy", "pyzmq"]
+CONTESTANTS = ["c", "cython", "pyczmq", "pyczmq-frames", "pyczmq-zerocopy", "pyzmq",
+               "pyczmq-asyncio", "pyzmq-asyncio"]
 TITLES = {"c": "C", "cython": "Cython nogil", "pyczmq": "pyczmq", "pyczmq-frames": "Frame/Message",
-          "pyczmq-zerocopy": "zero-copy", "pyzmq": "pyzmq"}
+          "pyczmq-zerocopy": "zero-copy", "pyzmq": "pyzmq", "pyczmq-asyncio": "asyncio",
+          "pyzmq-asyncio": "zmq.asyncio"}
+ASYNCIO = ("pyczmq-asyncio", "pyzmq-asyncio")   # both sides are tasks of one event loop
 # Messages per run, by message size: about half a second at C's speed (short
 # runs are dominated by the pipeline filling up); the slower contestants move
 # a share of that, so that every run takes about as long.
 THROUGHPUT_COUNT = {64: 2_000_000, 1 << 20: 2_000}
 LATENCY_COUNT = {64: 20_000, 1 << 20: 500}
-SHARE = {"pyczmq-frames": 0.5, "pyczmq-zerocopy": 0.25, "pyzmq": 0.25}
+SHARE = {"pyczmq-frames": 0.5, "pyczmq-zerocopy": 0.25, "pyzmq": 0.25, "pyczmq-asyncio": 0.1,
+         "pyzmq-asyncio": 0.01}
 # The GIL bound: calls timed per row and run (a few milliseconds), and the
 # biggest message size it is shown for.
 BOUND_CALLS, BOUND_MAX_SIZE = 20_000, 1024
@@ -73,6 +77,15 @@ def _endpoint(transport):
 def _run(contestant, programs, pattern, transport, count, size, parts, env):
     """One measured run: the seconds the timed side took."""
     command = _command(contestant, programs)
+    if contestant in ASYNCIO:
+        endpoint = "inproc://perf" if transport == "inproc" else _endpoint(transport)
+        args = (["aio-thr", endpoint, count, size, parts] if pattern == "push-pull"
+                else ["aio-lat", endpoint, count, size])
+        result = subprocess.run(command + [str(arg) for arg in args], capture_output=True,
+                                text=True, timeout=TIMEOUT, env=env)
+        if result.returncode != 0:
+            raise RuntimeError(result.stderr.strip()[-500:])
+        return float(result.stdout.split()[-1])
     if transport == "inproc":
         args = ["inproc-thr", count, size, parts] if pattern == "push-pull" else ["inproc-lat", count, size]
         result = subprocess.run(command + [str(arg) for arg in args], capture_output=True, text=True,
@@ -132,11 +145,12 @@ def _prepare(contestants):
         programs["cython"], reason = native.build_cython_example()
         if reason:
             missing["cython"] = reason
-    if "pyzmq" in contestants:
-        try:
-            import zmq  # noqa: F401
-        except ImportError:
-            missing["pyzmq"] = "pyzmq is not installed"
+    for name in ("pyzmq", "pyzmq-asyncio"):
+        if name in contestants:
+            try:
+                import zmq  # noqa: F401
+            except ImportError:
+                missing[name] = "pyzmq is not installed"
     if "pyczmq-zerocopy" in contestants:
         answer = _worker(["pyczmq-zerocopy", "probe"])
         if answer[0] != "ok":
@@ -265,6 +279,9 @@ def format_table(rows, contestants, missing, unsupported=None):
         zero_copy = "pyczmq-zerocopy" in present and "c" in present
         if zero_copy:
             header.append("zero-copy/C")
+        asyncio_ratio = all(name in present for name in ASYNCIO)
+        if asyncio_ratio:
+            header.append("asyncio/zmq.asyncio")
         bounded = any(row.get("gil_bound") for row in selected)
         if bounded:
             header += ["GIL bound", "pyczmq/bound"]
@@ -277,6 +294,8 @@ def format_table(rows, contestants, missing, unsupported=None):
             line += [_ratio(row, "pyczmq", "pyzmq", key), _ratio(row, "pyczmq", "c", key)]
             if zero_copy:
                 line.append(_ratio(row, "pyczmq-zerocopy", "c", key))
+            if asyncio_ratio:
+                line.append(_ratio(row, "pyczmq-asyncio", "pyzmq-asyncio", key))
             if bounded:
                 line += _bound_cells(row)
             table.append(line)

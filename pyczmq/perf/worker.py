@@ -13,6 +13,9 @@ The command line and output are those of the C reference, zmqperf.c:
                                      then receive them, in batches of 1,000; print
                                      the seconds of a send and of a receive (the
                                      median batch's, per call)
+    aio-thr ENDPOINT COUNT SIZE PARTS  (asyncio IMPLs) PUSH/PULL as two tasks of one event
+                                     loop; the receiver's seconds, from its warm-up message on
+    aio-lat ENDPOINT COUNT SIZE      (asyncio IMPLs) REQ/REP as two tasks of one loop
     probe                            print "ok", or "n/a REASON" when IMPL can not
                                      run on this pyczmq (zero-copy before copy=)
 
@@ -23,6 +26,8 @@ IMPL is the code under test:
                    received with recv_frame (one part) or recv_msg (several);
                    REP echoes the received Frame with send(frame, copy=False)
     pyzmq          pyzmq's copying send/recv and send_multipart/recv_multipart
+    pyczmq-asyncio pyczmq.asyncio: await send/recv_bytes, send_multipart/recv_multipart
+    pyzmq-asyncio  zmq.asyncio: await send/recv, send_multipart/recv_multipart
     cython         loops without the GIL in examples/cython_throughput, a
                    downstream extension that cimports pyczmq (its folder is
                    given by PYCZMQ_PERF_CYTHON_PATH)
@@ -225,7 +230,113 @@ class Pyzmq(CopyingLoops):
         self.ctx.destroy()          # each socket's linger (-1): deliver everything
 
 
-IMPLEMENTATIONS = {"pyczmq": Pyczmq, "pyczmq-frames": PyczmqFrames,
+class AsyncioLoops:
+    """The timed coroutines of an asyncio API (sender and receiver, or REQ and
+    REP, as two tasks of one event loop); `socket` makes a socket of the API."""
+
+    RECV = "recv"
+
+    async def pipeline(self, endpoint, count, size, parts):
+        import asyncio
+        pull = self.socket("PULL", endpoint, True)
+        push = self.socket("PUSH", self.last_endpoint(pull), False)
+        payload = b"\0" * size
+        message = [payload] * parts
+
+        async def send():
+            for _ in range(count + 1):
+                if parts == 1:
+                    await push.send(payload)
+                else:
+                    await push.send_multipart(message)
+
+        async def receive():
+            recv = getattr(pull, self.RECV) if parts == 1 else pull.recv_multipart
+            await recv()                    # the warm-up message
+            started = time.perf_counter()
+            for _ in range(count):
+                await recv()
+            return time.perf_counter() - started
+
+        return (await asyncio.gather(send(), receive()))[1]
+
+    async def ping_pong(self, endpoint, count, size):
+        import asyncio
+        rep = self.socket("REP", endpoint, True)
+        req = self.socket("REQ", self.last_endpoint(rep), False)
+        payload = b"\0" * size
+        recv_rep, recv_req = getattr(rep, self.RECV), getattr(req, self.RECV)
+
+        async def echo():
+            for _ in range(count + 1):
+                await rep.send(await recv_rep())
+
+        async def round_trips():
+            await req.send(payload)
+            await recv_req()
+            started = time.perf_counter()
+            for _ in range(count):
+                await req.send(payload)
+                await recv_req()
+            return time.perf_counter() - started
+
+        return (await asyncio.gather(echo(), round_trips()))[1]
+
+
+class PyczmqAsyncio(AsyncioLoops):
+    """pyczmq.asyncio."""
+
+    RECV = "recv_bytes"
+
+    def __init__(self):
+        import pyczmq.asyncio
+        self.ctx = pyczmq.asyncio.Context()
+        self.ctx.set_sndhwm(HWM)
+        self.ctx.set_rcvhwm(HWM)
+
+    def socket(self, kind, endpoint, bind):
+        sock = self.ctx.socket(kind)
+        if bind:
+            sock.bind(endpoint)
+        else:
+            sock.connect(endpoint)
+        return sock
+
+    def last_endpoint(self, sock):
+        return sock.last_endpoint
+
+    def close(self):
+        self.ctx.destroy()
+
+
+class PyzmqAsyncio(AsyncioLoops):
+    """zmq.asyncio."""
+
+    def __init__(self):
+        import zmq
+        import zmq.asyncio
+        self.zmq = zmq
+        self.ctx = zmq.asyncio.Context()
+
+    def socket(self, kind, endpoint, bind):
+        sock = self.ctx.socket(getattr(self.zmq, kind))
+        sock.sndhwm = sock.rcvhwm = HWM
+        sock.linger = 0
+        if bind:
+            sock.bind(endpoint)
+        else:
+            sock.connect(endpoint)
+        return sock
+
+    def last_endpoint(self, sock):
+        return sock.last_endpoint.decode()
+
+    def close(self):
+        self.ctx.destroy(linger=0)
+
+
+IMPLEMENTATIONS = {"pyczmq": Pyczmq, "pyczmq-asyncio": PyczmqAsyncio,
+                   "pyzmq-asyncio": PyzmqAsyncio, "pyczmq-frames": PyczmqFrames,
                    "pyczmq-zerocopy": PyczmqZeroCopy, "cython": Cython, "pyzmq": Pyzmq}
 BATCH = 1000            # per-call: messages queued, then received, per timed batch
 
@@ -306,6 +417,14 @@ def main(argv):
         echo.start()
         elapsed = timed_round_trips(impl, req, count, size)
         echo.join()
+    elif mode in ("aio-thr", "aio-lat"):
+        import asyncio
+
+        async def timed():
+            if mode == "aio-thr":
+                return await impl.pipeline(rest[0], int(rest[1]), int(rest[2]), int(rest[3]))
+            return await impl.ping_pong(rest[0], int(rest[1]), int(rest[2]))
+        elapsed = asyncio.run(timed())
     elif mode == "per-call":
         count, size, parts = int(rest[0]), int(rest[1]), int(rest[2])
         print("%.12f %.12f" % per_call(impl, count, size, parts), flush=True)
