@@ -116,7 +116,8 @@ def test_the_main_job_runs_every_column_and_plots(tmp_path):
     assert {row["pattern"] for row in table["rows"]} == {"push-pull", "req-rep"}
     for row in table["rows"]:
         assert set(row["results"]) == {"c", "cython", "pyczmq", "pyczmq-frames",
-                                       "pyczmq-zerocopy", "pyzmq"}
+                                       "pyczmq-zerocopy", "pyzmq", "pyczmq-asyncio",
+                                       "pyzmq-asyncio"}
         assert all(result["seconds"] for name, result in row["results"].items()
                    if zero_copy or name != "pyczmq-zerocopy"), row
         assert zero_copy or row["results"]["pyczmq-zerocopy"] == {
