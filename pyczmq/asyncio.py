@@ -25,7 +25,7 @@ import collections as _collections
 import pyczmq as _pyczmq
 from pyczmq import zmq as _zmq
 
-__all__ = ["Context", "Socket", "Poller"]
+__all__ = ["Context", "Socket", "Poller", "Beacon", "Auth"]
 
 _POLLIN = _zmq.POLLIN
 _POLLOUT = _zmq.POLLOUT
@@ -444,3 +444,87 @@ class Poller:
                 poll.result()               # (raises ClosedError/ContextTerminated)
                 return sock
         return None
+
+
+class Beacon:
+    """A ``pyczmq.Beacon`` whose ``recv(timeout)`` is awaitable: it waits on
+    the beacon's pipe through the event loop.  Its other methods are the
+    beacon's own (``publish``, ``subscribe``, ``silence``, ...)."""
+
+    def __init__(self, port, interface=None):
+        self.beacon = _pyczmq.Beacon(port, interface=interface)
+        self._pipe = Socket(self.beacon.socket)
+
+    async def recv(self, timeout=None):
+        """The next beacon as (sender address, data), or None when `timeout`
+        ms (None: forever) pass first."""
+        try:
+            if timeout is None:
+                parts = await self._pipe.recv_multipart()
+            else:
+                parts = await _asyncio.wait_for(self._pipe.recv_multipart(), timeout / 1000)
+        except _asyncio.TimeoutError:
+            return None
+        return parts[0].decode("ascii", "replace"), parts[1]
+
+    def destroy(self):
+        """Stop the beacon; a task waiting in recv() gets ClosedError."""
+        self._pipe._unwatch()
+        self._pipe._fail_all(_pyczmq.ClosedError("the Beacon was destroyed"))
+        self.beacon.destroy()
+
+    def __getattr__(self, name):
+        return getattr(self.beacon, name)
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc_info):
+        self.destroy()
+
+
+class Auth:
+    """A ``pyczmq.Auth`` whose commands are coroutines: each waits for the
+    actor's acknowledgement in a worker thread, never in the event loop."""
+
+    def __init__(self, ctx=None, **options):
+        if isinstance(ctx, Context):
+            ctx = ctx.context
+        self.auth = _pyczmq.Auth(ctx, **options)
+
+    async def _call(self, method, *args):
+        loop = _asyncio.get_running_loop()
+        return await loop.run_in_executor(None, lambda: method(*args))
+
+    async def allow(self, *addresses):
+        """Allow these IP addresses (see pyczmq.Auth.allow)."""
+        return await self._call(self.auth.allow, *addresses)
+
+    async def deny(self, *addresses):
+        """Deny these IP addresses (see pyczmq.Auth.deny)."""
+        return await self._call(self.auth.deny, *addresses)
+
+    async def configure_plain(self, domain, filename):
+        """PLAIN passwords for `domain` from `filename`."""
+        return await self._call(self.auth.configure_plain, domain, filename)
+
+    async def configure_curve(self, domain, location):
+        """CURVE clients for `domain`: a certificate folder or pyczmq.CURVE_ALLOW_ANY."""
+        return await self._call(self.auth.configure_curve, domain, location)
+
+    async def set_verbose(self, verbose=True):
+        """Log every decision."""
+        return await self._call(self.auth.set_verbose, verbose)
+
+    def destroy(self):
+        """Stop the authenticator."""
+        self.auth.destroy()
+
+    def __getattr__(self, name):
+        return getattr(self.auth, name)
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc_info):
+        self.destroy()

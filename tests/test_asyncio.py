@@ -8,6 +8,7 @@ import pytest
 
 import pyczmq
 import pyczmq.asyncio as zaio
+from test_beacon import PORTS, peers, publisher, run_in  # noqa: F401 (peers: a fixture)
 
 
 def run(coroutine):
@@ -76,7 +77,7 @@ def test_cancelled_receives_lose_nothing():
             push.connect("inproc://aio-cancel")
             sent, received = [], []
             rng = random.Random(7)
-            for number in range(2000):
+            for number in range(10000):
                 task = asyncio.ensure_future(pull.recv_bytes())
                 if rng.random() < 0.5:
                     push.socket.send(b"%d" % number)
@@ -271,3 +272,59 @@ def test_an_awaitable_poller_returns_the_first_ready_socket():
             assert await b.recv_bytes() == b"to b"
             assert not a._readers and not b._readers
     run(main())
+
+
+def test_auth_commands_are_awaitable_and_take_effect():
+    async def main():
+        async with zaio.Context() as ctx:
+            async with zaio.Auth(ctx) as auth:
+                await auth.deny("127.0.0.1")
+                server, client = ctx.socket("PULL"), ctx.socket("PUSH")
+                server.zap_domain = "global"
+                port = server.bind("tcp://127.0.0.1:*")
+                client.connect("tcp://127.0.0.1:%d" % port)
+                await client.send(b"denied")
+                assert await server.poll(300) is False
+                await auth.allow("127.0.0.1")
+                other = ctx.socket("PUSH")
+                other.connect("tcp://127.0.0.1:%d" % port)
+                await other.send(b"allowed")
+                assert await asyncio.wait_for(server.recv_bytes(), 5) == b"allowed"
+    run(main())
+
+
+def test_beacon_recv_is_awaitable(three_hosts, peers):  # noqa: F811 (the fixture)
+    sender_host, receiver_host, _ = three_hosts
+    port = next(PORTS)
+    sender = publisher(peers, sender_host, port, b"async me")
+    sender.expect("PUBLISHING")
+    out = run_in(receiver_host, '''
+        import asyncio
+        import pyczmq.asyncio as zaio
+
+        async def main():
+            async with zaio.Beacon(%d) as beacon:
+                beacon.subscribe()
+                ticks = 0
+
+                async def tick():           # the loop keeps running while recv() waits
+                    nonlocal ticks
+                    while True:
+                        ticks += 1
+                        await asyncio.sleep(0.001)
+
+                ticking = asyncio.ensure_future(tick())
+                say("GOT", repr(await beacon.recv(timeout=10000)))
+                say("TICKED", ticks > 0)
+                ticking.cancel()
+                beacon.unsubscribe()
+                silent = zaio.Beacon(%d)
+                say("NONE", repr(await silent.recv(timeout=50)))
+                silent.destroy()
+
+        asyncio.run(main())
+    ''' % (port, port))
+    sender.stop()
+    lines = out.splitlines()
+    assert lines[0] == "GOT (%r, b'async me')" % sender_host.address
+    assert lines[1:] == ["TICKED True", "NONE None"]
