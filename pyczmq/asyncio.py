@@ -57,9 +57,10 @@ class Socket:
     def __init__(self, sock, loop=None):
         self.socket = sock
         self._loop = loop
-        self._readers = _collections.deque()    # futures of pending receives: (future, kind)
+        self._readers = _collections.deque()    # pending receives: [future, kind, number]
         self._writers = _collections.deque()    # (future, send callable)
-        self._returned = _collections.deque()   # (kind, message) taken for a cancelled task
+        self._returned = []                     # [number, kind, message] taken for cancelled tasks
+        self._taken = 0                         # messages taken off the socket for waiters
         self._watching = False
         self._closed_error = None
         self._fd = sock.fileno()                # constant for the socket's life
@@ -87,7 +88,7 @@ class Socket:
     def _fail_all(self, error):
         """Wake every waiter with `error` (the socket closed, the Context ended)."""
         self._closed_error = error
-        waiters = [future for future, _ in self._readers] + [future for future, _ in self._writers]
+        waiters = [entry[0] for entry in self._readers] + [future for future, _ in self._writers]
         self._readers.clear()
         self._writers.clear()
         for future in waiters:
@@ -107,7 +108,7 @@ class Socket:
                     self._fail_all(error)
                     return
                 served = False
-                if events & _POLLIN:
+                if events & _POLLIN or self._returned:
                     served |= self._serve_reader()
                 if events & _POLLOUT:
                     served |= self._serve_writer()
@@ -122,22 +123,62 @@ class Socket:
 
     def _serve_reader(self):
         while self._readers:
-            future, kind = self._readers[0]
+            entry = self._readers[0]
+            future, kind = entry[0], entry[1]
             if future.done():               # cancelled: it takes nothing
                 self._readers.popleft()
                 continue
-            try:
-                message = _RECEIVERS[kind](self.socket)
-            except BaseException as error:  # noqa: B036 (handed to the waiter)
-                self._readers.popleft()
-                future.set_exception(error)
-                return True
-            if message is None:
-                return False
+            if self._returned:              # taken earlier for a cancelled task: first
+                message = True if kind == "poll" else self._take_returned(kind, entry)
+            else:
+                try:
+                    message = _RECEIVERS[kind](self.socket)
+                except BaseException as error:  # noqa: B036 (handed to the waiter)
+                    self._readers.popleft()
+                    future.set_exception(error)
+                    return True
+                if message is None:
+                    return False
+                self._taken += 1
+                entry[2] = self._taken
             self._readers.popleft()
             future.set_result(message)
             return True
         return False
+
+    def _give_back(self, entry):
+        """The task of a served receive was cancelled before it ran: its
+        message goes, in its place in the order taken, to the next receive."""
+        future, kind, number = entry
+        if kind == "poll" or future.cancelled() or future.exception() is not None:
+            return
+        index = len(self._returned)
+        while index and self._returned[index - 1][0] > number:
+            index -= 1
+        self._returned.insert(index, [number, kind, future.result()])
+        if self._readers:
+            self._serve()
+
+    def _take_returned(self, kind, entry):
+        """The first message given back, as `kind` (a message taken whole and
+        asked for by part is given part by part, as the socket would)."""
+        number, taken_as, message = self._returned.pop(0)
+        if entry is not None:
+            entry[2] = number
+        if taken_as == kind:
+            return message
+        if taken_as in _WHOLE:
+            parts = message if taken_as == "multipart" else message.tolist()
+        else:
+            parts = [_as_bytes(taken_as, message)]
+            if not self._returned and self.socket.rcvmore:
+                # the last part taken off the socket: the rest of its message follows
+                parts += self.socket.recv_multipart_nowait() or []
+        if kind in _WHOLE:
+            return parts if kind == "multipart" else _pyczmq.Message(*parts)
+        if len(parts) > 1:
+            self._returned.insert(0, [number, "multipart", parts[1:]])
+        return _from_bytes(kind, parts[0])
 
     def _serve_writer(self):
         while self._writers:
@@ -177,24 +218,23 @@ class Socket:
         loop = self._get_loop()
         if self._closed_error is not None and self.socket.closed:
             raise self._closed_error
-        if self._returned and self._returned[0][0] == kind and not self._readers:
-            return self._returned.popleft()[1]
         if not self._readers:
+            if self._returned:
+                return self._take_returned(kind, None)
             message = _RECEIVERS[kind](self.socket)     # the fast path: no event loop
             if message is not None:
                 self._after_operation()
                 return message
         future = loop.create_future()
-        self._readers.append((future, kind))
+        entry = [future, kind, 0]
+        self._readers.append(entry)
         self._serve()
         try:
             return await future
         except _asyncio.CancelledError:
-            self._forget(self._readers, (future, kind))
-            if future.done() and not future.cancelled() and future.exception() is None:
-                # Taken off the socket for this task, which was cancelled
-                # before it ran: the next receive gets it.
-                self._returned.appendleft((kind, future.result()))
+            self._forget(self._readers, entry)
+            if future.done():
+                self._give_back(entry)
             raise
 
     async def recv(self):
@@ -295,17 +335,12 @@ class Socket:
 
     async def poll(self, timeout=None):
         """True once a message can be received, False after `timeout` ms."""
-        if self.socket.events & _POLLIN:
+        if self._returned or self.socket.events & _POLLIN:
             return True
         loop = self._get_loop()
         future = loop.create_future()
-
-        def ready():
-            if not future.done():
-                future.set_result(True)
-            return None
-
-        self._readers.append((future, "poll"))
+        entry = [future, "poll", 0]
+        self._readers.append(entry)
         self._serve()
         try:
             if timeout is None or timeout < 0:
@@ -316,7 +351,7 @@ class Socket:
         finally:
             if not future.done():
                 future.cancel()
-            self._forget(self._readers, (future, "poll"))
+            self._forget(self._readers, entry)
 
     # -- the rest is the socket's ---------------------------------------------------
 
@@ -353,6 +388,23 @@ class Socket:
 
 
 _RECEIVERS["poll"] = lambda sock: True
+_WHOLE = ("multipart", "msg")
+
+
+def _as_bytes(kind, part):
+    if kind == "bytes":
+        return part
+    if kind == "text":
+        return part.encode("utf-8", "surrogateescape")
+    return part.bytes()                     # a Frame
+
+
+def _from_bytes(kind, data):
+    if kind == "bytes":
+        return data
+    if kind == "text":
+        return data.decode("utf-8", "surrogateescape")
+    return _pyczmq.Frame(data)
 
 
 class Context:

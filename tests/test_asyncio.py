@@ -328,3 +328,44 @@ def test_beacon_recv_is_awaitable(three_hosts, peers):  # noqa: F811 (the fixtur
     lines = out.splitlines()
     assert lines[0] == "GOT (%r, b'async me')" % sender_host.address
     assert lines[1:] == ["TICKED True", "NONE None"]
+
+
+def test_a_message_taken_for_a_cancelled_task_goes_to_the_next_waiter():
+    # Served, then cancelled before it ran: the message must not be kept
+    # aside while another task waits (that task would stall), and the
+    # messages still arrive in order.
+    async def main():
+        with zaio.Context() as ctx:
+            pull, push = ctx.socket("PULL"), ctx.socket("PUSH")
+            pull.bind("inproc://aio-give-back")
+            push.connect("inproc://aio-give-back")
+            for kinds in (("bytes", "bytes"), ("multipart", "bytes"), ("bytes", "multipart"),
+                          ("text", "frame"), ("msg", "multipart")):
+                receive = {"bytes": pull.recv_bytes, "multipart": pull.recv_multipart,
+                           "text": pull.recv, "frame": pull.recv_frame, "msg": pull.recv_msg}
+                first = asyncio.ensure_future(receive[kinds[0]]())
+                second = asyncio.ensure_future(receive[kinds[1]]())
+                await asyncio.sleep(0)                  # both wait
+                assert len(pull._readers) == 2
+                sent = [b"one", b"1"] if kinds[0] in ("multipart", "msg") else [b"one"]
+                push.socket.send_multipart(sent)
+                pull._serve()                           # first is given the message...
+                assert len(pull._readers) == 1 and pull._readers[0][0] is not first
+                first.cancel()                          # ...and cancelled before it ran
+                with pytest.raises(asyncio.CancelledError):
+                    await first
+                got = await asyncio.wait_for(second, 5)
+                if kinds[1] == "frame":
+                    assert got.bytes() == b"one"
+                elif kinds[1] == "text":
+                    assert got == "one"
+                elif kinds[1] == "bytes":
+                    assert got == b"one"
+                else:
+                    assert (got if kinds[1] == "multipart" else got.tolist()) == sent
+                if kinds[1] not in ("multipart", "msg") and len(sent) > 1:
+                    assert await asyncio.wait_for(pull.recv_bytes(), 5) == b"1"
+                push.socket.send(b"two")
+                assert await asyncio.wait_for(pull.recv_bytes(), 5) == b"two"
+                assert not pull._returned and not pull._readers
+    run(main())
