@@ -54,9 +54,10 @@ class Socket:
     calls are coroutines; options, bind/connect and the rest are the
     socket's own."""
 
-    def __init__(self, sock, loop=None):
+    def __init__(self, sock, loop=None, context=None):
         self.socket = sock
         self._loop = loop
+        self._context = context                 # the pyczmq.asyncio.Context, if made by one
         self._readers = _collections.deque()    # pending receives: [future, kind, number]
         self._writers = _collections.deque()    # (future, send callable)
         self._returned = []                     # [number, kind, message] taken for cancelled tasks
@@ -77,6 +78,8 @@ class Socket:
 
     def _watch(self):
         if not self._watching and (self._readers or self._writers):
+            if self._context is not None:
+                self._context._watch_destroy(self._loop)
             self._loop.add_reader(self._fd, self._serve)
             self._watching = True
 
@@ -361,6 +364,8 @@ class Socket:
             self._unwatch()
         self.socket.close(linger)
         self._fail_all(_pyczmq.ClosedError("Socket is closed (close() was called)"))
+        if self._context is not None and self in self._context._sockets:
+            self._context._sockets.remove(self)
 
     def __getattr__(self, name):
         return getattr(self.socket, name)
@@ -408,25 +413,63 @@ def _from_bytes(kind, data):
 
 
 class Context:
-    """A pyczmq.Context whose ``socket()`` makes asyncio Sockets."""
+    """A pyczmq.Context whose ``socket()`` makes asyncio Sockets.  Destroying
+    it, from any thread, wakes every task waiting on its sockets with
+    ContextTerminated."""
 
     def __init__(self, context=None):
         self.context = context if context is not None else _pyczmq.Context()
         self._sockets = []
+        self._destroy_loop = None           # the event loop watching destroyed_fileno()
 
     def socket(self, kind):
         """A new asyncio Socket of `kind`."""
-        sock = Socket(self.context.socket(kind))
+        sock = Socket(self.context.socket(kind), context=self)
         self._sockets.append(sock)
         return sock
 
-    def destroy(self, linger=None):
-        """Close every socket (waiting tasks get ContextTerminated), end the Context."""
+    def _watch_destroy(self, loop):
+        """Have `loop` notice a destroy() made in another thread (it closes
+        the sockets, whose descriptors then never become readable)."""
+        if self._destroy_loop is loop or self.context.destroyed:
+            return
+        self._unwatch_destroy()
+        loop.add_reader(self.context.destroyed_fileno(), self._destroyed, loop)
+        self._destroy_loop = loop
+
+    def _unwatch_destroy(self):
+        loop, self._destroy_loop = self._destroy_loop, None
+        if loop is not None and not loop.is_closed():
+            loop.remove_reader(self.context.destroyed_fileno())
+
+    def _destroyed(self, loop):
+        """destroy() ran (in another thread): wake this loop's waiting tasks."""
+        self._unwatch_destroy()
+        self._fail_sockets(loop)
+
+    def _fail_sockets(self, loop):
+        """Wake the tasks waiting on the sockets that `loop` serves (or no loop)."""
+        error = _pyczmq.ContextTerminated(_zmq.ETERM, "the Context was destroyed")
+        others = []
         for sock in self._sockets:
-            if sock._watching:
+            if sock._loop is None or sock._loop is loop:
                 sock._unwatch()
-            sock._fail_all(_pyczmq.ContextTerminated(_zmq.ETERM, "the Context was destroyed"))
-        self._sockets = []
+                sock._fail_all(error)
+            else:
+                others.append(sock)
+        self._sockets = others              # their own loops wake them
+
+    def destroy(self, linger=None):
+        """Close every socket (waiting tasks get ContextTerminated), end the
+        Context.  From another thread than the event loop's, the loop wakes
+        its tasks itself."""
+        try:
+            running = _asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is not None and running is self._destroy_loop:
+            self._unwatch_destroy()
+        self._fail_sockets(running)
         self.context.destroy(linger)
 
     def __getattr__(self, name):

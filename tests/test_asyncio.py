@@ -132,6 +132,39 @@ def test_close_and_destroy_wake_every_waiter():
     run(main())
 
 
+@pytest.mark.parametrize("loop_kind", ["asyncio", "uvloop"])
+def test_destroy_from_another_thread_wakes_every_waiter(loop_kind):
+    # The other thread's destroy() closes the sockets (their descriptors
+    # never become readable): the loop learns it from destroyed_fileno().
+    async def main():
+        ctx = zaio.Context()
+        pull, rep = ctx.socket("PULL"), ctx.socket("REP")
+        pull.bind("inproc://aio-thread-destroy")
+        rep.bind("tcp://127.0.0.1:*")
+        waiting = [asyncio.ensure_future(pull.recv_bytes()) for _ in range(3)]
+        waiting += [asyncio.ensure_future(rep.recv_multipart()), asyncio.ensure_future(rep.poll())]
+        await asyncio.sleep(0.01)
+        destroyer = threading.Thread(target=ctx.destroy)
+        destroyer.start()
+        for task in waiting:
+            with pytest.raises(pyczmq.ContextTerminated):
+                await asyncio.wait_for(task, 10)
+        destroyer.join()
+        # the loop goes on: a new Context's sockets work (no stale registration)
+        with zaio.Context() as again:
+            pull, push = again.socket("PULL"), again.socket("PUSH")
+            pull.bind("inproc://aio-after-destroy")
+            push.connect("inproc://aio-after-destroy")
+            receiving = asyncio.ensure_future(pull.recv_bytes())
+            await asyncio.sleep(0.01)
+            await push.send(b"still here")
+            assert await asyncio.wait_for(receiving, 10) == b"still here"
+    if loop_kind == "uvloop":
+        pytest.importorskip("uvloop").run(asyncio.wait_for(main(), 60))
+    else:
+        run(main())
+
+
 def test_router_dealer_with_replies_from_other_tasks():
     # pyzmq #1203's shape: requests come in while replies go out from other
     # tasks on the same socket; the edge-triggered FD must not stall either.

@@ -355,6 +355,12 @@ cdef class Context:
         """True once destroy() has run."""
         return self._destroyed
 
+    def destroyed_fileno(self):
+        """A file descriptor that becomes readable once destroy() has run, from
+        any thread (for event loops: pyczmq.asyncio wakes its waiting tasks
+        with it).  The Context owns it: do not read from it or close it."""
+        return self._wake_fd()
+
     def socket(self, kind):
         """A new Socket of `kind` (a constant such as ``pyczmq.zmq.PUSH`` or a name like "PUSH")."""
         return Socket(self, kind)
