@@ -1,6 +1,7 @@
 """pyczmq.asyncio: awaitable sockets that never miss a wake-up (issue 12, first part)."""
 
 import asyncio
+import gc
 import random
 import threading
 
@@ -9,6 +10,19 @@ import pytest
 import pyczmq
 import pyczmq.asyncio as zaio
 from test_beacon import PORTS, peers, publisher, run_in  # noqa: F401 (peers: a fixture)
+
+
+@pytest.fixture(autouse=True)
+def nothing_left_unretrieved(caplog):
+    """asyncio logs (not warns) a future whose exception nobody retrieved and
+    a task destroyed while pending, when they are collected: fail on those."""
+    yield
+    gc.collect()
+    records = caplog.get_records("call") + caplog.records    # (records: the teardown's)
+    bad = [record.getMessage() for record in records
+           if record.name == "asyncio" and ("never retrieved" in record.getMessage()
+                                             or "destroyed but it is pending" in record.getMessage())]
+    assert bad == []
 
 
 def run(coroutine):
