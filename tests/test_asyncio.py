@@ -259,6 +259,10 @@ def test_cancelled_polls_leave_nothing_behind():
             await asyncio.sleep(0)
             pull._serve()
             assert len(pull._readers) == 0
+            assert len(asyncio.all_tasks()) <= 2     # this one and run()'s wait_for
+            loop = asyncio.get_running_loop()
+            if isinstance(loop, asyncio.BaseEventLoop):     # nothing scheduled or ready
+                assert len(loop._ready) <= 1 and len(loop._scheduled) <= 1   # run()'s timeout
     run(main())
 
 
