@@ -207,26 +207,36 @@ def measure(contestants, transports, sizes, parts_list, repeat, scale, latency=T
         if with_bound and bounds:
             send = statistics.median(bound["send_s"] for bound in bounds)
             recv = statistics.median(bound["recv_s"] for bound in bounds)
+            rates = [bound["messages_per_s"] for bound in bounds]
             row["gil_bound"] = {"send_s": send, "recv_s": recv, "messages_per_s": 1 / (send + recv),
+                                "messages_per_s_min": min(rates), "messages_per_s_max": max(rates),
                                 "runs": bounds}
         for name in present:
             if name in unsupported:
                 row["results"][name] = {"unsupported": unsupported[name]}
             elif runs[name] and name not in errors:
-                seconds = statistics.median(runs[name])
-                row["results"][name] = {
-                    "count": count[name],
-                    "seconds": runs[name],
-                    "messages_per_s": count[name] / seconds,
-                    "mb_per_s": count[name] * size * parts / seconds / 1e6,
-                    "us_per_round_trip": seconds / count[name] * 1e6,
-                }
+                row["results"][name] = _result(count[name], size, parts, runs[name])
             else:
                 row["results"][name] = {"error": errors.get(name, "no result")}
         rows.append(row)
         if progress:
             progress(row)
     return rows, missing, unsupported
+
+
+def _result(count, size, parts, seconds):
+    """A cell: the runs' seconds, and each rate at the median run with the
+    spread of the runs next to it (<rate>_min, <rate>_max)."""
+    def rates(run):
+        return {"messages_per_s": count / run, "mb_per_s": count * size * parts / run / 1e6,
+                "us_per_round_trip": run / count * 1e6}
+    result = {"count": count, "seconds": seconds}
+    result.update(rates(statistics.median(seconds)))
+    every = [rates(run) for run in seconds]
+    for key in ("messages_per_s", "mb_per_s", "us_per_round_trip"):
+        result[key + "_min"] = min(run[key] for run in every)
+        result[key + "_max"] = max(run[key] for run in every)
+    return result
 
 
 def _size_text(size):
@@ -263,9 +273,43 @@ def _bound_cells(row):
     return [_cell(bound, "messages_per_s"), share]
 
 
-def format_table(rows, contestants, missing, unsupported=None):
+def _change(result, old, key):
+    """" +12%": the change of a cell's value against the same cell of an
+    earlier run ("" when either has no value)."""
+    if not old or key not in result or not old.get(key):
+        return ""
+    return " %+.0f%%" % ((result[key] / old[key] - 1) * 100)
+
+
+def _row_key(row):
+    return (row["pattern"], row["transport"], row["size"], row["parts"])
+
+
+def _spread_line(selected, present, key):
+    """The spread of the runs of a table's cells, (max - min) / median: the
+    median over the cells and the largest; None when no cell had two runs."""
+    spreads = []
+    for row in selected:
+        for name in present:
+            result = row["results"].get(name, {})
+            if len(result.get("seconds", ())) > 1 and key + "_max" in result:
+                spreads.append(((result[key + "_max"] - result[key + "_min"]) / result[key],
+                                name, row))
+    if not spreads:
+        return None
+    spread, name, row = max(spreads, key=lambda item: item[0])
+    return "  spread of the runs, (max - min) / median: %.0f%% in the median cell, at most %.0f%% " \
+           "(%s, %s %s x%d)" % (statistics.median(item[0] for item in spreads) * 100, spread * 100,
+                                TITLES[name], row["transport"], _size_text(row["size"]),
+                                row["parts"])
+
+
+def format_table(rows, contestants, missing, unsupported=None, compare=None):
+    """The text table; with `compare` (the rows of an earlier run) each cell
+    also shows its change against the same cell there (" +12%")."""
     present = [name for name in contestants if name not in missing]
     unsupported = unsupported or {}
+    earlier = {_row_key(row): row for row in compare or ()}
     lines = []
     for pattern, key, title in (("push-pull", "messages_per_s", "PUSH/PULL throughput, messages/s"),
                                 ("req-rep", "us_per_round_trip", "REQ/REP latency, µs per round trip")):
@@ -287,10 +331,14 @@ def format_table(rows, contestants, missing, unsupported=None):
             header += ["GIL bound", "pyczmq/bound"]
         table = [header]
         for row in selected:
+            before = earlier.get(_row_key(row), {}).get("results", {})
             line = [row["transport"], _size_text(row["size"]), str(row["parts"])]
-            line += [_cell(row["results"][name], key) for name in present]
+            line += [_cell(row["results"][name], key)
+                     + _change(row["results"][name], before.get(name), key) for name in present]
             if pattern == "push-pull":
-                line.append(_cell(row["results"].get("pyczmq", {"error": 1}), "mb_per_s"))
+                pyczmq = row["results"].get("pyczmq", {"error": 1})
+                line.append(_cell(pyczmq, "mb_per_s")
+                            + _change(pyczmq, before.get("pyczmq"), "mb_per_s"))
             line += [_ratio(row, "pyczmq", "pyzmq", key), _ratio(row, "pyczmq", "c", key)]
             if zero_copy:
                 line.append(_ratio(row, "pyczmq-zerocopy", "c", key))
@@ -306,6 +354,9 @@ def format_table(rows, contestants, missing, unsupported=None):
                                    for index, (text, width) in enumerate(zip(line, widths))).rstrip())
             if number == 0:
                 lines.append("  ".join("-" * width for width in widths))
+        spread = _spread_line(selected, present, key)
+        if spread:
+            lines.append(spread)
         lines.append("")
     if any(row.get("gil_bound") for row in rows):
         lines.append("GIL bound: 1 / (send + recv) of pyczmq, each timed in one thread over an "
@@ -348,6 +399,37 @@ def plot(rows, contestants, missing, filename, unsupported=None):
     figure.savefig(filename, dpi=100)
 
 
+def _read_results(parser, filename, option):
+    """The document a --json run wrote, checked enough to print it."""
+    try:
+        with open(filename) as source:
+            document = json.load(source)
+    except (OSError, ValueError) as error:
+        parser.error("%s %s: %s" % (option, filename, error))
+    if not isinstance(document, dict) or not isinstance(document.get("rows"), list):
+        parser.error("%s %s: not the JSON of python -m pyczmq.perf --json" % (option, filename))
+    return document
+
+
+def _contestants_of(document):
+    if document.get("contestants"):
+        return [name for name in document["contestants"] if name in CONTESTANTS]
+    seen = {name for row in document["rows"] for name in row.get("results", {})}
+    return [name for name in CONTESTANTS if name in seen]
+
+
+def _describe(metadata):
+    """One line about the run a JSON document came from."""
+    if not metadata:
+        return "(no metadata)"
+    found, box = metadata["versions"], metadata["machine"]
+    return "pyczmq %s, CZMQ %s, libzmq %s, Python %s; %s x%s; commit %s%s; %s" % (
+        found["pyczmq"], found["czmq"], found["libzmq"], found["python"],
+        box["cpu_model"] or "unknown CPU", box["cpu_count"],
+        (box["commit"] or "none")[:12], " (with changes)" if box["commit_dirty"] else "",
+        metadata["date"])
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m pyczmq.perf", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -360,7 +442,16 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="one short run per cell")
     parser.add_argument("--no-latency", action="store_true")
     parser.add_argument("--no-throughput", action="store_true")
-    parser.add_argument("--json", metavar="FILE", help="also write the results as JSON ('-': stdout)")
+    parser.add_argument("--json", metavar="FILE",
+                        help="also write the results as JSON ('-': stdout), with the versions, "
+                             "libraries, machine, git commit and date (python -m pyczmq's report) "
+                             "and each cell's runs and their min/max")
+    parser.add_argument("--compare", metavar="OLD.json",
+                        help="show each cell's change against an earlier --json run ('+12%%': the "
+                             "value shown grew by 12%%), for the cells present in both")
+    parser.add_argument("--load", metavar="FILE.json",
+                        help="do not measure: print the table of an earlier --json run (with "
+                             "--compare: compare two saved runs)")
     parser.add_argument("--plot", metavar="FILE.png", help="also draw the table (needs matplotlib)")
     parser.add_argument("--malloc", choices=("steady", "default"), default="steady",
                         help="glibc malloc thresholds of every contestant: 'steady' (mmap 32 MiB, "
@@ -374,33 +465,47 @@ def main(argv=None):
     if unknown:
         parser.error("unknown contestants: %s (known: %s)" % (", ".join(sorted(unknown)),
                                                                ", ".join(CONTESTANTS)))
-    import pyczmq
-    print("pyczmq %s, CZMQ %s, libzmq %s, Python %s, %d CPUs" % (
-        pyczmq.__version__, ".".join(map(str, pyczmq.czmq_version())),
-        ".".join(map(str, pyczmq.zmq_version())), sys.version.split()[0], os.cpu_count()),
-        flush=True)
-    tuned = [name for name in MALLOC_STEADY if name in os.environ]
-    print("malloc thresholds of every contestant: %s" % (
-        "as set in the environment (%s)" % ", ".join("%s=%s" % (n, os.environ[n]) for n in tuned)
-        if tuned else "mmap 32 MiB, trim 64 MiB (--malloc steady)" if args.malloc == "steady"
-        else "glibc's dynamic ones (--malloc default)"), flush=True)
-    rows, missing, unsupported = measure(contestants, args.transports.split(","),
-                            [int(size) for size in args.sizes.split(",")],
-                            [int(parts) for parts in args.parts.split(",")],
-                            args.repeat, args.scale, latency=not args.no_latency,
-                            throughput=not args.no_throughput, malloc=args.malloc,
-                            progress=lambda row: print(".", end="", flush=True, file=sys.stderr))
-    print(file=sys.stderr)
-    print(format_table(rows, contestants, missing, unsupported), end="")
+    earlier = _read_results(parser, args.compare, "--compare") if args.compare else None
+    if args.load:
+        document = _read_results(parser, args.load, "--load")
+        print("%s: %s" % (args.load, _describe(document.get("metadata"))))
+        rows, missing = document["rows"], document.get("missing", {})
+        unsupported, contestants = document.get("unsupported", {}), _contestants_of(document)
+    else:
+        from pyczmq.__main__ import report
+        metadata = report(run_self_test=False)
+        found, box = metadata["versions"], metadata["machine"]
+        print("pyczmq %s, CZMQ %s, libzmq %s, Python %s, %s CPUs (%s)" % (
+            found["pyczmq"], found["czmq"], found["libzmq"], found["python"], box["cpu_count"],
+            box["cpu_model"] or "unknown model"), flush=True)
+        tuned = [name for name in MALLOC_STEADY if name in os.environ]
+        print("malloc thresholds of every contestant: %s" % (
+            "as set in the environment (%s)" % ", ".join("%s=%s" % (n, os.environ[n]) for n in tuned)
+            if tuned else "mmap 32 MiB, trim 64 MiB (--malloc steady)" if args.malloc == "steady"
+            else "glibc's dynamic ones (--malloc default)"), flush=True)
+        rows, missing, unsupported = measure(contestants, args.transports.split(","),
+                                [int(size) for size in args.sizes.split(",")],
+                                [int(parts) for parts in args.parts.split(",")],
+                                args.repeat, args.scale, latency=not args.no_latency,
+                                throughput=not args.no_throughput, malloc=args.malloc,
+                                progress=lambda row: print(".", end="", flush=True, file=sys.stderr))
+        print(file=sys.stderr)
+        document = {"metadata": metadata, "contestants": contestants,
+                    "settings": {"repeat": args.repeat, "scale": args.scale, "quick": args.quick,
+                                 "argv": list(sys.argv[1:] if argv is None else argv)},
+                    "rows": rows, "missing": missing, "unsupported": unsupported,
+                    "malloc": args.malloc}
+    if earlier is not None:
+        print("change per cell against %s: %s" % (args.compare, _describe(earlier.get("metadata"))))
+    print(format_table(rows, contestants, missing, unsupported,
+                       compare=earlier["rows"] if earlier is not None else None), end="")
     if args.json:
-        document = json.dumps({"rows": rows, "missing": missing, "unsupported": unsupported,
-                               "malloc": args.malloc},
-                              indent=2)
+        text = json.dumps(document, indent=2)
         if args.json == "-":
-            print(document)
+            print(text)
         else:
             with open(args.json, "w") as out:
-                out.write(document + "\n")
+                out.write(text + "\n")
     if args.plot:
         try:
             plot(rows, contestants, missing, args.plot, unsupported)
