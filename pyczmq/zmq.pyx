@@ -1,4 +1,4 @@
-"""pyczmq.zmq: libzmq itself -- its functions, as the seed lists them, and
+"""pyczmq.zmq: libzmq itself -- its functions, as pyczmq 0.1 lists them, and
 its constants.
 
 Contexts and sockets are pyczmq's own objects: ``ctx_new()`` makes a Context
@@ -267,7 +267,7 @@ EHOSTUNREACH = _errno.EHOSTUNREACH
 ENETRESET = _errno.ENETRESET
 EMFILE = _errno.EMFILE
 
-# Socket type names, as the seed's Context.socket("PUSH") looks them up
+# Socket type names, as pyczmq 0.1's Context.socket("PUSH") looks them up
 types = {name: number for number, name in enumerate(
     ("PAIR", "PUB", "SUB", "REQ", "REP", "DEALER", "ROUTER", "PULL", "PUSH", "XPUB", "XSUB", "STREAM"))}
 
@@ -398,7 +398,7 @@ del _entry
 
 
 def getsockopt(Socket sock not None, int option, val=None, len=None):
-    """A socket option by number (the value; `val` and `len` are the seed's C
+    """A socket option by number (the value; `val` and `len` are pyczmq 0.1's C
     arguments and are ignored)."""
     entry = _READABLE_OPTIONS.get(option)
     if entry is None:
@@ -732,7 +732,7 @@ pollitem = Pollitem
 
 def poll(items, nitems_or_timeout=-1, timeout=None):
     """zmq_poll over pollitems, GIL released: the number with events; each
-    item's revents says which.  poll(items, timeout) or the seed's
+    item's revents says which.  poll(items, timeout) or pyczmq 0.1's
     poll(items, nitems, timeout); timeout in ms, -1 waits forever."""
     items = list(items)
     if timeout is None:
@@ -810,7 +810,7 @@ def z85_decode(text):
     return bytes(out)
 
 
-z86_decode = z85_decode         # the seed's misspelling, kept
+z86_decode = z85_decode         # pyczmq 0.1's misspelling, kept
 
 
 def curve_keypair():
