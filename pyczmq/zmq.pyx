@@ -8,7 +8,7 @@ every safety of pyczmq.  Data goes in and out as Python buffers; a message
 (``zmq_msg_t``) is a Msg owned by Python.  Functions return what libzmq
 returns on success and raise ZMQError on failure (``errno()`` is libzmq's
 errno of this thread); the blocking ones (recv, msg_recv, poll, proxy,
-ctx_term) release the GIL.  Constants drop the ZMQ_ prefix:
+ctx_term) release the GIL.  Constants drop the ``ZMQ_`` prefix:
 ``pyczmq.zmq.PUSH``, ``SNDMORE``, ``POLLIN``; ``types`` maps socket type names
 to numbers.
 """
@@ -327,16 +327,19 @@ def bind(Socket sock not None, addr):
 
 
 def unbind(Socket sock not None, addr):
+    """Stop accepting connections on `addr` (zmq_unbind); returns 0."""
     sock.unbind(addr)
     return 0
 
 
 def connect(Socket sock not None, addr):
+    """Connect to the endpoint `addr` (zmq_connect); returns 0."""
     sock.connect(addr)
     return 0
 
 
 def disconnect(Socket sock not None, addr):
+    """Disconnect from the endpoint `addr` (zmq_disconnect); returns 0."""
     sock.disconnect(addr)
     return 0
 
@@ -707,10 +710,12 @@ def msg_data(Msg msg not None):
 
 
 def msg_size(Msg msg not None):
+    """The size of the message's data in bytes (zmq_msg_size)."""
     return msg.size_c()
 
 
 def msg_more(Msg msg not None):
+    """1 if more parts of the message follow, else 0 (zmq_msg_more)."""
     return msg.more_c()
 
 
