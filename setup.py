@@ -21,7 +21,7 @@ INSTALL_HINT = ("install it with `apt-get install libczmq-dev pkg-config` (Debia
                 "or set PYCZMQ_PREFIX to where it is installed")
 
 # The Cython modules: one compilation unit for the extension types, and the
-# seed's functional modules as thin layers over it.
+# functional modules of pyczmq 0.1 as thin layers over it.
 MODULES = ["_core", "zctx", "zsocket", "zsockopt", "zstr", "zframe", "zmsg", "zmq", "zloop",
            "zpoller", "zcert", "zcertstore", "zauth", "zbeacon"]
 

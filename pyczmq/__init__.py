@@ -3,7 +3,7 @@ binding for ZeroMQ.
 
 Two layers over one owner per C pointer: the object layer (Context, Socket,
 Frame, Message, Loop, Poller, Cert, CertStore, Auth, Beacon, importable from
-here and from pyczmq.types) and the seed's functional modules (pyczmq.zctx,
+here and from pyczmq.types) and pyczmq 0.1's functional modules (pyczmq.zctx,
 zsocket, zsockopt, zstr, zframe, zmsg, zloop, zpoller, zcert, zcertstore,
 zauth, zbeacon, zmq).
 Other Cython code can ``cimport pyczmq``; see get_include().

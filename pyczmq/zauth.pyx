@@ -1,7 +1,7 @@
-"""pyczmq.zauth: the seed's zauth functions over Auth (CZMQ's zauth actor).
+"""pyczmq.zauth: pyczmq 0.1's zauth functions over Auth (CZMQ's zauth actor).
 
 CZMQ 4 applies each policy to every domain; the `domain` arguments are kept
-for the seed's API.
+for pyczmq 0.1's API.
 """
 
 from pyczmq._core cimport Auth, Context

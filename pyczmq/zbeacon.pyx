@@ -1,4 +1,4 @@
-"""pyczmq.zbeacon: the seed's zbeacon functions over Beacon (CZMQ's zbeacon
+"""pyczmq.zbeacon: pyczmq 0.1's zbeacon functions over Beacon (CZMQ's zbeacon
 actor).  Received beacons arrive on ``socket(beacon)`` as two frames (the
 sender's address, the data); ``recv(beacon, timeout)`` returns them as a tuple.
 """

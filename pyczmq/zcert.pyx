@@ -1,4 +1,4 @@
-"""pyczmq.zcert: the seed's zcert functions over Cert (CURVE certificates).
+"""pyczmq.zcert: pyczmq 0.1's zcert functions over Cert (CURVE certificates).
 
 Keys are 32 bytes (``public_key``, ``secret_key``) or 40 characters of Z85
 text (``public_txt``, ``secret_txt``); ``new_from`` takes either, as CZMQ 4's

@@ -1,4 +1,4 @@
-"""pyczmq.zcertstore: the seed's zcertstore functions over CertStore."""
+"""pyczmq.zcertstore: pyczmq 0.1's zcertstore functions over CertStore."""
 
 from pyczmq._core cimport Cert, CertStore
 from pyczmq._core import CertStore

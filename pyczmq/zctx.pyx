@@ -1,4 +1,4 @@
-"""pyczmq.zctx: the seed's zctx functions over Context.
+"""pyczmq.zctx: pyczmq 0.1's zctx functions over Context.
 
 CZMQ 4 has no zctx: it keeps one libzmq context per process.  A Context is a
 scope over it that tracks its sockets, gives them its linger and HWM defaults

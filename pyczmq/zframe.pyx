@@ -1,7 +1,7 @@
-"""pyczmq.zframe: the seed's zframe functions over Frame.
+"""pyczmq.zframe: pyczmq 0.1's zframe functions over Frame.
 
 ``send`` returns 0 or -1 and ``recv_nowait`` returns None when nothing waits,
-as in the seed; a sent, moved or destroyed frame raises ClosedError.
+as in pyczmq 0.1; a sent, moved or destroyed frame raises ClosedError.
 """
 
 from pyczmq._core cimport Frame, Socket, new_frame

@@ -1,4 +1,4 @@
-"""pyczmq.zloop: the seed's zloop functions over Loop (CZMQ's reactor).
+"""pyczmq.zloop: pyczmq 0.1's zloop functions over Loop (CZMQ's reactor).
 
 Handlers are called as ``handler(loop, target, arg)`` -- the pollitem for a
 poller, the socket for a reader, the timer id for a timer -- and stop the

@@ -1,4 +1,4 @@
-"""pyczmq.zmq: libzmq itself -- its functions, as the seed lists them, and
+"""pyczmq.zmq: libzmq itself -- its functions, as pyczmq 0.1 lists them, and
 its constants.
 
 Contexts and sockets are pyczmq's own objects: ``ctx_new()`` makes a Context
@@ -8,7 +8,7 @@ every safety of pyczmq.  Data goes in and out as Python buffers; a message
 (``zmq_msg_t``) is a Msg owned by Python.  Functions return what libzmq
 returns on success and raise ZMQError on failure (``errno()`` is libzmq's
 errno of this thread); the blocking ones (recv, msg_recv, poll, proxy,
-ctx_term) release the GIL.  Constants drop the ZMQ_ prefix:
+ctx_term) release the GIL.  Constants drop the ``ZMQ_`` prefix:
 ``pyczmq.zmq.PUSH``, ``SNDMORE``, ``POLLIN``; ``types`` maps socket type names
 to numbers.
 """
@@ -267,7 +267,7 @@ EHOSTUNREACH = _errno.EHOSTUNREACH
 ENETRESET = _errno.ENETRESET
 EMFILE = _errno.EMFILE
 
-# Socket type names, as the seed's Context.socket("PUSH") looks them up
+# Socket type names, as pyczmq 0.1's Context.socket("PUSH") looks them up
 types = {name: number for number, name in enumerate(
     ("PAIR", "PUB", "SUB", "REQ", "REP", "DEALER", "ROUTER", "PULL", "PUSH", "XPUB", "XSUB", "STREAM"))}
 
@@ -327,16 +327,19 @@ def bind(Socket sock not None, addr):
 
 
 def unbind(Socket sock not None, addr):
+    """Stop accepting connections on `addr` (zmq_unbind); returns 0."""
     sock.unbind(addr)
     return 0
 
 
 def connect(Socket sock not None, addr):
+    """Connect to the endpoint `addr` (zmq_connect); returns 0."""
     sock.connect(addr)
     return 0
 
 
 def disconnect(Socket sock not None, addr):
+    """Disconnect from the endpoint `addr` (zmq_disconnect); returns 0."""
     sock.disconnect(addr)
     return 0
 
@@ -398,7 +401,7 @@ del _entry
 
 
 def getsockopt(Socket sock not None, int option, val=None, len=None):
-    """A socket option by number (the value; `val` and `len` are the seed's C
+    """A socket option by number (the value; `val` and `len` are pyczmq 0.1's C
     arguments and are ignored)."""
     entry = _READABLE_OPTIONS.get(option)
     if entry is None:
@@ -707,10 +710,12 @@ def msg_data(Msg msg not None):
 
 
 def msg_size(Msg msg not None):
+    """The size of the message's data in bytes (zmq_msg_size)."""
     return msg.size_c()
 
 
 def msg_more(Msg msg not None):
+    """1 if more parts of the message follow, else 0 (zmq_msg_more)."""
     return msg.more_c()
 
 
@@ -732,7 +737,7 @@ pollitem = Pollitem
 
 def poll(items, nitems_or_timeout=-1, timeout=None):
     """zmq_poll over pollitems, GIL released: the number with events; each
-    item's revents says which.  poll(items, timeout) or the seed's
+    item's revents says which.  poll(items, timeout) or pyczmq 0.1's
     poll(items, nitems, timeout); timeout in ms, -1 waits forever."""
     items = list(items)
     if timeout is None:
@@ -810,7 +815,7 @@ def z85_decode(text):
     return bytes(out)
 
 
-z86_decode = z85_decode         # the seed's misspelling, kept
+z86_decode = z85_decode         # pyczmq 0.1's misspelling, kept
 
 
 def curve_keypair():

@@ -1,6 +1,6 @@
-"""pyczmq.zmsg: the seed's zmsg functions over Message.
+"""pyczmq.zmsg: pyczmq 0.1's zmsg functions over Message.
 
-The functions the seed documents as returning 0/-1 still do; a sent or
+The functions pyczmq 0.1 documents as returning 0/-1 still do; a sent or
 destroyed message raises ClosedError.
 """
 
@@ -36,7 +36,7 @@ def recv(Socket sock not None):
 
 def send(Message msg, Socket sock not None):
     """Send the message (consumed on success); returns 0, or -1 on error.
-    Sending None does nothing and returns 0, as in the seed."""
+    Sending None does nothing and returns 0, as in pyczmq 0.1."""
     if msg is None:
         return 0
     try:

@@ -1,4 +1,4 @@
-"""pyczmq.zpoller: the seed's zpoller functions over Poller (CZMQ's zpoller)."""
+"""pyczmq.zpoller: pyczmq 0.1's zpoller functions over Poller (CZMQ's zpoller)."""
 
 from pyczmq._core cimport Poller
 from pyczmq._core import Poller

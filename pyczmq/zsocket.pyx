@@ -1,6 +1,6 @@
-"""pyczmq.zsocket: the seed's zsocket functions over Socket.
+"""pyczmq.zsocket: pyczmq 0.1's zsocket functions over Socket.
 
-As in the seed, bind() returns the port and connect/unbind/disconnect return
+As in pyczmq 0.1, bind() returns the port and connect/unbind/disconnect return
 0 or -1 instead of raising; using a closed socket still raises ClosedError.
 Option setters are also reachable here (``zsocket.set_subscribe(sock, b"")``),
 as in the 2013 module; see pyczmq.zsockopt.
@@ -21,7 +21,7 @@ def new(ctx, kind):
 
 
 def destroy(ctx, Socket sock not None):
-    """Close the socket (`ctx` is accepted for the seed's signature)."""
+    """Close the socket (`ctx` is accepted for pyczmq 0.1's signature)."""
     sock.close()
 
 

@@ -1,8 +1,8 @@
-"""pyczmq.zstr: the seed's string functions over Socket.
+"""pyczmq.zstr: pyczmq 0.1's string functions over Socket.
 
 Strings go out as UTF-8 and come back as str (bytes that are not UTF-8 are
 kept as surrogates); unlike C strings they may contain NUL characters.  The
-send functions return 0 or -1 as in the seed.
+send functions return 0 or -1 as in pyczmq 0.1.
 """
 
 from pyczmq._core cimport Socket, decode_text, encode_text

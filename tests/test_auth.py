@@ -1,4 +1,4 @@
-"""Auth (CZMQ's zauth actor) and the seed's pyczmq.zauth functions.
+"""Auth (CZMQ's zauth actor) and pyczmq 0.1's pyczmq.zauth functions.
 
 Every scenario makes real connections over tcp://127.0.0.1: a PUSH client
 sends one message to a PULL server.  A refused client gets no error (libzmq
@@ -1221,7 +1221,7 @@ def test_starting_and_destroying_many_auths_does_not_leak():
     assert out.startswith("[")
 
 
-# -- the seed's functional module ---------------------------------------------------------
+# -- pyczmq 0.1's functional module --------------------------------------------------------
 
 
 def test_zauth_module_exports():

@@ -528,7 +528,7 @@ def test_the_pipe_can_not_be_rewired_or_proxied(three_hosts):
     assert out.splitlines() == ["REFUSED True"] * 6 + ["ZSOCKET -1 -1", "OK"]
 
 
-def test_every_zbeacon_function_of_the_seed(three_hosts, peers):
+def test_every_zbeacon_function_of_the_2013_api(three_hosts, peers):
     sender_host, receiver_host, _ = three_hosts
     port = next(PORTS)
     receiver = peers(receiver_host, '''

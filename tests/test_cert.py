@@ -1,4 +1,4 @@
-"""Cert (CZMQ's zcert) and CertStore (zcertstore), and the seed's pyczmq.zcert
+"""Cert (CZMQ's zcert) and CertStore (zcertstore), and pyczmq 0.1's pyczmq.zcert
 and pyczmq.zcertstore functions.
 
 pyczmq reads certificate files and folders in Python (pyczmq._certfiles) with
@@ -533,7 +533,7 @@ def test_file_names_need_not_be_utf8(tmp_path):
 
 
 def test_file_names_are_literal(tmp_path, monkeypatch):
-    # the seed calls them printf formats; "-" would be stdout for CZMQ's zconfig_save
+    # pyczmq 0.1 calls them printf formats; "-" would be stdout for CZMQ's zconfig_save
     monkeypatch.chdir(tmp_path)
     cert = Cert()
     cert.save("cert%s%n%d")

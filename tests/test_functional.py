@@ -1,7 +1,7 @@
 """The functional layer: pyczmq.zctx, zsocket, zsockopt, zstr, zframe, zmsg and
-zmq, checked against the seed API (pyczmq 0.1.1, 2013) over real sockets.
+zmq, checked against the 2013 API (pyczmq 0.1.1) over real sockets.
 
-The seed's return conventions are kept here: zsocket.bind returns the port or
+pyczmq 0.1's return conventions are kept here: zsocket.bind returns the port or
 -1, connect/unbind/disconnect and the send functions return 0 or -1,
 zframe.recv_nowait/zstr.recv_nowait return None when nothing waits, and
 zmsg.load returns None when the file can not be loaded.
@@ -282,8 +282,8 @@ def test_zsocket_new_rejects_unknown_types(ctx, kind, error):
         kept(zsocket.new(ctx, kind))
 
 
-def test_zsocket_seed_selftest(ctx):
-    """The seed's zsocket test: fixed-port bind, unbind, re-bind, connect,
+def test_zsocket_2013_selftest(ctx):
+    """pyczmq 0.1's zsocket test: fixed-port bind, unbind, re-bind, connect,
     ephemeral port, poll, bad transport, frames with MORE."""
     service = free_tcp_port()
     writer = kept(zsocket.new(ctx, zmq.PUSH))
@@ -534,7 +534,7 @@ def test_zsockopt_invalid_values_raise(ctx):
 # -- zstr ----------------------------------------------------------------------
 
 
-def test_zstr_seed_selftest(pair):
+def test_zstr_2013_selftest(pair):
     """The 2013 test: ten strings, then sendx This..END; 15 strings before END."""
     output_s, input_s = pair
     for i in range(10):
@@ -631,7 +631,7 @@ def test_zstr_send_times_out_with_minus_one(ctx):
 # -- zframe --------------------------------------------------------------------
 
 
-def test_zframe_seed_selftest(pair):
+def test_zframe_2013_selftest(pair):
     """The CZMQ zframe selftest as ported in 2013."""
     output_s, input_s = pair
 
@@ -740,7 +740,7 @@ def test_zframe_eq():
 
 
 def test_zframe_eq_none_first():
-    """The seed: 'If either frame is NULL, equality is always false'."""
+    """pyczmq 0.1: 'If either frame is NULL, equality is always false'."""
     assert zframe.eq(None, zframe.new("abc")) is False
 
 
@@ -851,7 +851,7 @@ def test_destroyed_frame_raises_closed_error(pair, call):
 # -- zmsg ----------------------------------------------------------------------
 
 
-def test_zmsg_seed_selftest(pub_sub):
+def test_zmsg_2013_selftest(pub_sub):
     """The 2013 test: push foo, push bar, append ding, dup+mutate to dong,
     send over PUB/SUB, receive bar foo ding dong."""
     pub, sub = pub_sub
@@ -1028,7 +1028,7 @@ def test_zmsg_send_and_recv(push_pull):
 
 
 def test_zmsg_send_none_returns_zero(push_pull):
-    """send(None, sock) does nothing and returns 0, as in the seed."""
+    """send(None, sock) does nothing and returns 0, as in pyczmq 0.1."""
     push, pull = push_pull
     assert zmsg.send(None, push) == 0
     assert zsocket.poll(pull, 50) is False
@@ -1219,10 +1219,10 @@ def test_zmq_version_and_errors():
     assert ZMQError(zmq.EFSM).strerror.endswith("in current state")
 
 
-# -- the seed's Context API ----------------------------------------------------
+# -- pyczmq 0.1's Context API -------------------------------------------------
 
 
-def test_seed_types_pub_sub(inproc):
+def test_2013_types_pub_sub(inproc):
     """The 2013 test_types: ctx.socket('PUB'), set_subscribe(''), send, poll, recv."""
     assert pyczmq.types.Context is pyczmq.Context
     ctx = pyczmq.Context()

@@ -1,4 +1,4 @@
-"""Loop (CZMQ's zloop reactor), Ticket and the seed's pyczmq.zloop functions.
+"""Loop (CZMQ's zloop reactor), Ticket and pyczmq 0.1's pyczmq.zloop functions.
 
 Every loop in these tests has a way to stop (a handler returning -1), and
 timers that must not fire during a test are long.  In-process tests use only
@@ -1337,13 +1337,13 @@ def test_bad_input_raises_instead_of_aborting(name):
 
 # -- pyczmq.zloop --------------------------------------------------------------------
 
-SEED_FUNCTIONS = ["new", "destroy", "poller", "poller_end", "set_tolerant", "set_verbose",
+FUNCTIONS_2013 = ["new", "destroy", "poller", "poller_end", "set_tolerant", "set_verbose",
                   "start", "timer", "timer_end"]
 
 
-def test_zloop_module_has_the_seed_functions_and_readers():
-    """pyczmq.zloop has the seed's functions plus the reader ones."""
-    for name in SEED_FUNCTIONS + ["reader", "reader_end", "reader_set_tolerant"]:
+def test_zloop_module_has_the_2013_functions_and_readers():
+    """pyczmq.zloop has pyczmq 0.1's functions plus the reader ones."""
+    for name in FUNCTIONS_2013 + ["reader", "reader_end", "reader_set_tolerant"]:
         assert callable(getattr(zloop, name)), name
         assert name in zloop.__all__
 

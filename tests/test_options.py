@@ -339,7 +339,7 @@ def test_subscribe_and_unsubscribe_filter_messages(ctx, inproc):
 
 
 def test_subscribe_to_everything_with_set_subscribe(ctx, inproc):
-    """The seed's spelling sock.set_subscribe(b"")."""
+    """pyczmq 0.1's spelling sock.set_subscribe(b"")."""
     pub = ctx.socket("PUB")
     sub = ctx.socket("SUB")
     pub.bind(inproc)

@@ -1,4 +1,4 @@
-"""Poller (CZMQ's zpoller) and the seed's pyczmq.zpoller."""
+"""Poller (CZMQ's zpoller) and pyczmq 0.1's pyczmq.zpoller."""
 
 import threading
 import time
@@ -178,7 +178,7 @@ def test_bad_arguments(pairs):
         Poller(closed)
 
 
-def test_the_seed_functions(pairs):
+def test_the_2013_functions(pairs):
     (a, b), (c, d), _ = pairs
     poller = zpoller.new(b, d)
     assert zpoller.wait(poller, 10) is None and zpoller.expired(poller)

@@ -1,4 +1,4 @@
-"""pyczmq.zmq, the raw libzmq layer: every function the seed lists, buffers in
+"""pyczmq.zmq, the raw libzmq layer: every function pyczmq 0.1 lists, buffers in
 and out, Msg ownership, the GIL released by blocking calls, constants checked
 against zmq.h, polling raw and CZMQ sockets and file descriptors together,
 socket monitors, zmq.proxy devices, own contexts (ctx_new/ctx_term/
@@ -95,9 +95,9 @@ def ends_within(code, seconds):
     return True
 
 
-# -- every function of the seed ---------------------------------------------------
+# -- every function of pyczmq 0.1 ------------------------------------------------
 
-SEED_FUNCTIONS = """
+FUNCTIONS_2013 = """
     ctx_new ctx_term ctx_shutdown ctx_get ctx_set socket close bind unbind connect
     disconnect send recv sendmsg recvmsg msg_init msg_init_size msg_init_data msg_send
     msg_recv msg_close msg_copy msg_move msg_data msg_size msg_more msg_get msg_set
@@ -106,12 +106,12 @@ SEED_FUNCTIONS = """
 """.split()
 
 
-@pytest.mark.parametrize("name", SEED_FUNCTIONS)
-def test_every_seed_function_exists(name):
+@pytest.mark.parametrize("name", FUNCTIONS_2013)
+def test_every_2013_function_exists(name):
     assert callable(getattr(zmq, name))
 
 
-def test_z86_decode_is_the_seeds_spelling_of_z85_decode():
+def test_z86_decode_is_the_2013_spelling_of_z85_decode():
     assert zmq.z86_decode("HelloWorld") == HELLO_BYTES
 
 
@@ -304,7 +304,7 @@ def test_send_takes_any_buffer_and_returns_the_size(raw_pair, data):
 
 def test_send_with_len_sends_the_first_bytes(raw_pair):
     a, b = raw_pair
-    assert zmq.send(a, b"abcdef", 3, 0) == 3              # the seed's (sock, buf, len, flags)
+    assert zmq.send(a, b"abcdef", 3, 0) == 3              # pyczmq 0.1's (sock, buf, len, flags)
     assert zmq.send(a, bytearray(b"xyz"), 0) == 0
     assert zmq.recv(b) == b"abc"
     assert zmq.recv(b) == b""
@@ -399,7 +399,7 @@ def test_getsockopt_and_setsockopt(raw_pair, own):
     a, b = raw_pair
     assert zmq.setsockopt(a, zmq.LINGER, 250) == 0
     assert zmq.getsockopt(a, zmq.LINGER) == 250
-    assert zmq.getsockopt(a, zmq.LINGER, None, None) == 250      # the seed's C arguments
+    assert zmq.getsockopt(a, zmq.LINGER, None, None) == 250      # pyczmq 0.1's C arguments
     assert zmq.getsockopt(a, zmq.TYPE) == zmq.PAIR
     assert zmq.getsockopt(a, zmq.EVENTS) & zmq.POLLOUT
     dealer = kept(zmq.socket(own, zmq.DEALER))
@@ -801,7 +801,7 @@ def test_poll_pollout_and_pollin_together(raw_pair):
     assert zmq.poll([item], 0) == 1 and item.revents == zmq.POLLIN | zmq.POLLOUT
 
 
-def test_poll_seed_form_polls_the_first_nitems(raw_pair, pair):
+def test_poll_2013_form_polls_the_first_nitems(raw_pair, pair):
     zmq.send(raw_pair[0], b"x")
     pair[0].send(b"y")
     items = [zmq.pollitem(raw_pair[1], events=zmq.POLLIN),

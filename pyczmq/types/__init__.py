@@ -1,4 +1,4 @@
-"""pyczmq.types: the object layer (the seed's module path).
+"""pyczmq.types: the object layer (pyczmq 0.1's module path).
 
 The extension types are compiled together in pyczmq._core; each is written
 in its own file here: types/<name>.decl.pxi (fields and cdef methods; a

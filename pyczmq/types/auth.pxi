@@ -61,7 +61,7 @@ cdef class Auth(Actor):
     refused.  ``allow``/``deny`` filter by IP address (for NULL connections
     only on servers that set a ``zap_domain``); ``configure_plain`` and
     ``configure_curve`` check credentials.  CZMQ 4 applies every policy to
-    all domains: the `domain` arguments are kept for the seed's API.  One
+    all domains: the `domain` arguments are kept for pyczmq 0.1's API.  One
     Auth can run per process; each call returns once zauth has applied it.
 
     `certstore` (an in-memory CertStore) hands its certificates to zauth for

@@ -1,6 +1,7 @@
 cdef class CertStore:
     cdef zcertstore_t *_c_store # an in-memory store: pyczmq reads the folder itself
     cdef readonly object location   # the folder it mirrors, or None
+    """The folder the store mirrors, or None for an in-memory store."""
     cdef dict _origins          # public key (Z85 bytes) -> its file (bytes), or None if inserted
     cdef object _signature      # the folder as last loaded (see pyczmq._certfiles)
     cdef str _gone_reason       # why _c_store is NULL (destroyed, handed to an Auth)

@@ -21,6 +21,7 @@ cdef class Ticket:
     cdef void *_c_ticket        # zloop's ticket, valid while alive
     cdef _Handler _handler
     cdef readonly Loop loop
+    """The Loop this ticket belongs to."""
     cdef bint _alive
 
 

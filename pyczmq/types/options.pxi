@@ -28,10 +28,15 @@ cdef class SocketOption:
     """
 
     cdef readonly str name
+    """The option's name, e.g. "sndhwm"."""
     cdef readonly int option        # the ZMQ_* number
+    """The option's ``ZMQ_*`` number."""
     cdef readonly int type          # an OptionType
+    """How the value is passed to libzmq (an OptionType: int, bytes, text, ...)."""
     cdef readonly bint readable
+    """Whether the option can be read."""
     cdef readonly bint writable
+    """Whether the option can be set."""
     cdef dict __dict__              # holds the per-option __doc__
 
     def __init__(self, str name, int option, int type, int access, str doc):

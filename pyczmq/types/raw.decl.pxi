@@ -21,6 +21,8 @@ cdef class Msg:
 
 cdef class Pollitem:
     cdef readonly object socket     # a Socket, or None for a file descriptor
+    """The Socket polled, or None when the item polls a file descriptor."""
     cdef readonly int fd
+    """The file descriptor polled (when `socket` is None)."""
     cdef public short events        # ZMQ_POLLIN | ZMQ_POLLOUT | ZMQ_POLLERR
     cdef public short revents       # set by poll()

@@ -138,7 +138,7 @@ cdef class Msg:
 
 
 cdef class Pollitem:
-    """One entry of a poll set (the seed's ``pyczmq.zmq.pollitem``): a socket,
+    """One entry of a poll set (pyczmq 0.1's ``pyczmq.zmq.pollitem``): a socket,
     or a file descriptor when `socket` is None, the `events` to wait for
     (POLLIN, POLLOUT, POLLERR) and the `revents` poll() found."""
 

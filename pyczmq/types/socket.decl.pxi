@@ -5,6 +5,7 @@ cdef class SocketOptions:
 cdef class Socket(SocketOptions):
     cdef void *_c_handle        # libzmq socket from zsys_socket; NULL once closed
     cdef readonly Context ctx
+    """The Context that made this socket."""
     cdef int _type
     cdef pid_t _pid             # process that created the handle
     cdef bint _zsys             # made by zsys_socket (else zmq_socket in an own context)

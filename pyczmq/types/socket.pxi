@@ -270,7 +270,7 @@ cdef class Socket(SocketOptions):
     """A ZeroMQ socket: one of the 12 classic types (PAIR, PUB, SUB, REQ, REP,
     DEALER, ROUTER, PULL, PUSH, XPUB, XSUB, STREAM), made through a Context.
 
-    ``recv()`` returns str (the seed's string receive), ``recv_bytes()`` bytes;
+    ``recv()`` returns str (pyczmq 0.1's string receive), ``recv_bytes()`` bytes;
     ``send()`` takes str, bytes or any buffer.  Frames and Messages have their
     own calls.  Every libzmq 4.3 socket option is a property (``sock.linger``,
     ``sock.subscribe = b""``) and has a ``set_<option>(value)`` method.
@@ -1184,7 +1184,7 @@ cdef class Socket(SocketOptions):
     # -- options -------------------------------------------------------------------
 
     def __getattr__(self, name):
-        # The seed's spelling of option setters: sock.set_subscribe(b"").
+        # pyczmq 0.1's spelling of option setters: sock.set_subscribe(b"").
         if name.startswith("set_"):
             option = SOCKET_OPTIONS.get(name[4:])
             if option is not None and option.writable:
