@@ -443,6 +443,14 @@ def test_msg_init_forms():
         zmq.msg_init_data(None, b"abc", 4)
 
 
+def test_msg_refuses_arguments_instead_of_ignoring_them():
+    assert zmq.msg_size(zmq.Msg()) == 0
+    with pytest.raises(TypeError):
+        zmq.Msg(b"raw message")     # was an empty message, silently
+    with pytest.raises(TypeError):
+        zmq.Msg(size=4)
+
+
 def test_msg_class_is_exported():
     assert isinstance(zmq.msg_init(), zmq.Msg)
     assert isinstance(zmq.Msg(), zmq.Msg)

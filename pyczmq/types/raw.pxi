@@ -11,6 +11,11 @@ cdef class Msg:
         zmq_msg_init(&self._c_msg)
         _live_up(LIVE_MSGS)
 
+    def __init__(self):
+        """An empty message (zmq_msg_init); zmq.msg_init_size/msg_init_data give
+        it data.  (Declared so that arguments raise TypeError: __cinit__(self)
+        alone would ignore them.)"""
+
     def __dealloc__(self):
         zmq_msg_close(&self._c_msg)
         _live_down(LIVE_MSGS)
