@@ -4,6 +4,10 @@ CZMQ and libzmq are found with pkg-config (``libczmq``, ``libzmq``).  For an
 installation pkg-config does not know, set ``PYCZMQ_PREFIX`` to its prefix
 (headers in ``$PYCZMQ_PREFIX/include``, libraries in ``$PYCZMQ_PREFIX/lib``).
 Set ``PYCZMQ_DEBUG=1`` for a build with C asserts, line tracing and annotation.
+
+CZMQ is looked for, and the modules cythonized, only when extensions are built
+(``build_ext``, which ``pip install`` and ``bdist_wheel`` run): ``python -m build
+--sdist`` works on a machine without CZMQ, pkg-config or a C compiler.
 """
 
 import os
@@ -13,6 +17,7 @@ import subprocess
 import sys
 
 from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext as _build_ext
 
 MIN_CZMQ = (4, 2)
 MIN_LIBZMQ = (4, 3)
@@ -24,6 +29,12 @@ INSTALL_HINT = ("install it with `apt-get install libczmq-dev pkg-config` (Debia
 # functional modules of pyczmq 0.1 as thin layers over it.
 MODULES = ["_core", "zctx", "zsocket", "zsockopt", "zstr", "zframe", "zmsg", "zmq", "zloop",
            "zpoller", "zcert", "zcertstore", "zauth", "zbeacon"]
+
+
+# What pyczmq needs of the operating system beyond POSIX: the checks that keep
+# libzmq from aborting read a socket's family with SO_DOMAIN
+# (types/options.pxi), and the wake pipes are made with pipe2 (types/wait.pxi).
+LINUX_ONLY = "SO_DOMAIN (types/options.pxi) and pipe2 (types/wait.pxi)"
 
 
 def fail(message):
@@ -94,38 +105,62 @@ def find_libraries():
     return include_dirs, library_dirs, runtime_dirs
 
 
-def write_build_config(here, include_dirs, library_dirs):
+def check_platform():
+    if not sys.platform.startswith("linux"):
+        fail("pyczmq builds on Linux only (%s found): it uses the Linux-only %s"
+             % (sys.platform, LINUX_ONLY))
+
+
+def write_build_config(folder, include_dirs, library_dirs):
     """Record where CZMQ was found, for pyczmq.get_include() and downstream builds."""
-    with open(os.path.join(here, "pyczmq", "_build_config.py"), "w") as config:
+    os.makedirs(os.path.join(folder, "pyczmq"), exist_ok=True)
+    with open(os.path.join(folder, "pyczmq", "_build_config.py"), "w") as config:
         config.write("# Written by setup.py: where this build found CZMQ and libzmq.\n")
         config.write("INCLUDE_DIRS = %r\nLIBRARY_DIRS = %r\n" % (include_dirs, library_dirs))
 
 
 def extensions():
-    from Cython.Build import cythonize
+    """The extension modules, before CZMQ is found: their .pyx sources only
+    (what the sdist lists).  build_ext completes them."""
+    return [Extension("pyczmq." + name, [os.path.join("pyczmq", name + ".pyx")])
+            for name in MODULES]
 
-    debug = os.environ.get("PYCZMQ_DEBUG") == "1"
-    include_dirs, library_dirs, runtime_dirs = find_libraries()
-    here = os.path.dirname(os.path.abspath(__file__))
-    write_build_config(here, include_dirs, library_dirs)
-    macros = [("ZSOCK_NOCHECK", None)]
-    if debug:
-        macros.append(("CYTHON_TRACE_NOGIL", "1"))
-    modules = [
-        Extension("pyczmq." + name, [os.path.join("pyczmq", name + ".pyx")],
-                  include_dirs=[os.path.join(here, "include")] + include_dirs,
-                  library_dirs=library_dirs,
-                  runtime_library_dirs=runtime_dirs,
-                  libraries=["czmq", "zmq"],
-                  define_macros=macros,
-                  extra_compile_args=["-UNDEBUG", "-O0"] if debug else ["-O2"])
-        for name in MODULES
-    ]
-    directives = {"language_level": 3, "binding": True, "embedsignature": True}
-    if debug:
-        directives.update(linetrace=True, boundscheck=True)
-    return cythonize(modules, compiler_directives=directives, annotate=debug,
-                     include_path=[here], nthreads=int(os.environ.get("PYCZMQ_JOBS", "0")))
+
+class build_ext(_build_ext):
+    """Find CZMQ and libzmq, then cythonize: only when extensions are built."""
+
+    def run(self):
+        from Cython.Build import cythonize
+
+        check_platform()
+        debug = os.environ.get("PYCZMQ_DEBUG") == "1"
+        include_dirs, library_dirs, runtime_dirs = find_libraries()
+        here = os.path.dirname(os.path.abspath(__file__))
+        write_build_config(here, include_dirs, library_dirs)
+        if not self.inplace:                        # build_py has copied the package already
+            write_build_config(self.build_lib, include_dirs, library_dirs)
+        macros = [("ZSOCK_NOCHECK", None)]
+        if debug:
+            macros.append(("CYTHON_TRACE_NOGIL", "1"))
+        for module in self.extensions:
+            module.include_dirs = [os.path.join(here, "include")] + include_dirs
+            module.library_dirs = library_dirs
+            module.runtime_library_dirs = runtime_dirs
+            module.libraries = ["czmq", "zmq"]
+            module.define_macros = macros
+            module.extra_compile_args = ["-UNDEBUG", "-O0"] if debug else ["-O2"]
+        directives = {"language_level": 3, "binding": True, "embedsignature": True}
+        if debug:
+            directives.update(linetrace=True, boundscheck=True)
+        compiled = cythonize(self.extensions, compiler_directives=directives, annotate=debug,
+                             include_path=[here],
+                             nthreads=int(os.environ.get("PYCZMQ_JOBS", "0")))
+        for module, generated in zip(self.extensions, compiled):
+            if module.name != generated.name:
+                fail("cythonize returned %s for %s" % (generated.name, module.name))
+            module.sources = generated.sources      # the generated C
+            module.depends = generated.depends
+        super().run()
 
 
 setup(
@@ -148,5 +183,6 @@ setup(
                             "zframe_access.pxd"],
     },
     ext_modules=extensions(),
+    cmdclass={"build_ext": build_ext},
     zip_safe=False,
 )

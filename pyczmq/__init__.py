@@ -40,7 +40,7 @@ from pyczmq.zmq import (
     DEALER, DONTWAIT, PAIR, PUB, PULL, PUSH, REP, REQ, ROUTER, SNDMORE, STREAM, SUB, XPUB, XSUB,
 )
 
-__version__ = "0.2.0"
+from pyczmq._version import __version__
 
 __all__ = [
     "Context", "Socket", "Frame", "Message", "Loop", "Ticket", "Poller", "Cert", "CertStore",

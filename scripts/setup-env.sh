@@ -2,7 +2,8 @@
 # Prepare this machine for pyczmq and build it: the system packages it needs
 # (installed with apt-get when missing and run as root, otherwise a clear
 # message), a virtualenv in .venv and an editable build with the test tools.
-# Sourced by scripts/test.sh and scripts/bench.sh; sets $VENV_PYTHON.
+# Sourced by scripts/test.sh, scripts/bench.sh (and scripts/wheel.sh, for the
+# system packages only); sets $VENV_PYTHON.
 # $PYCZMQ_EXTRAS names the optional dependencies to install (default: test).
 set -euo pipefail
 
@@ -39,6 +40,11 @@ if [ ${#missing[@]} -gt 0 ]; then
         echo "pyczmq: install them first, e.g. 'sudo apt-get install ${missing[*]}'" >&2
         exit 1
     fi
+fi
+
+# PYCZMQ_SYSTEM_ONLY=1 (scripts/wheel.sh): the system packages only, no .venv.
+if [ "${PYCZMQ_SYSTEM_ONLY:-0}" = 1 ]; then
+    return 0
 fi
 
 VENV="$ROOT/.venv"

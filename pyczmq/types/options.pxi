@@ -114,6 +114,16 @@ cdef object _get_option_bytes(Socket sock, SocketOption option):
     return data.rstrip(b"\0").decode("utf-8", "surrogateescape")
 
 
+# SO_DOMAIN is Linux's (setup.py refuses other systems first; this stops a
+# build that bypasses it with a clear line rather than an undeclared name).
+cdef extern from *:
+    """
+    #include <sys/socket.h>
+    #ifndef SO_DOMAIN
+    #error "pyczmq builds on Linux only: it reads a socket's family with SO_DOMAIN"
+    #endif
+    """
+
 cdef extern from "sys/socket.h" nogil:
     ctypedef unsigned int socklen_t
     int getsockopt(int fd, int level, int name, void *value, socklen_t *length)
