@@ -12,6 +12,14 @@ import textwrap
 import time
 
 import pytest
+import signal
+
+# A shell that starts pytest as a background job (`cmd &` without job control)
+# ignores SIGINT for it, and an ignored signal stays ignored across exec: the
+# Ctrl-C tests' children would never see KeyboardInterrupt.  Python's own
+# handler is reset to the default in a child, so Ctrl-C works there again.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 import pyczmq
 
