@@ -283,30 +283,14 @@ class AsyncioLoops:
         return (await asyncio.gather(echo(), round_trips()))[1]
 
 
-class PyczmqAsyncio(AsyncioLoops):
-    """pyczmq.asyncio."""
-
-    RECV = "recv_bytes"
+class PyczmqAsyncio(AsyncioLoops, Pyczmq):
+    """pyczmq.asyncio (sockets, endpoints and close as Pyczmq's)."""
 
     def __init__(self):
         import pyczmq.asyncio
         self.ctx = pyczmq.asyncio.Context()
         self.ctx.set_sndhwm(HWM)
         self.ctx.set_rcvhwm(HWM)
-
-    def socket(self, kind, endpoint, bind):
-        sock = self.ctx.socket(kind)
-        if bind:
-            sock.bind(endpoint)
-        else:
-            sock.connect(endpoint)
-        return sock
-
-    def last_endpoint(self, sock):
-        return sock.last_endpoint
-
-    def close(self):
-        self.ctx.destroy()
 
 
 class PyzmqAsyncio(AsyncioLoops):
